@@ -545,7 +545,7 @@ class EcomCustomerScore(models.Model):
         # read its own row: 600 queries)
         Activity.browse([move[0].id for move in moves]).fetch(
             ["user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "date_deadline", "ecom_scoring_date",
-             "activity_type_id", "summary", "note", "ecom_scoring_person_note"])
+             "activity_type_id", "summary", "ecom_scoring_run_summary", "note", "ecom_scoring_person_note"])
         # before the company written below tells a contact taken over from one scheduled by hand
         self._ecom_keep_person_words(merged, duplicates)
         # their summary went to the person's words (kept below the score's note): the run's own from now on
@@ -580,7 +580,8 @@ class EcomCustomerScore(models.Model):
             vals_list.append({
                 "res_model_id": partner_model, "res_id": score.partner_id.id, "activity_type_id": kind.id,
                 "user_id": user.id, "date_deadline": today, "summary": summary, "note": note,
-                "ecom_scoring_company_id": company.id, "ecom_scoring_date": today, "ecom_scoring_user_id": user.id})
+                "ecom_scoring_run_summary": summary or False, "ecom_scoring_company_id": company.id,
+                "ecom_scoring_date": today, "ecom_scoring_user_id": user.id})
         created = Activity.create(vals_list) if vals_list else Activity
         links.update({score: activity for (score, _user), activity in zip(new, created, strict=True)})
 
@@ -613,8 +614,8 @@ class EcomCustomerScore(models.Model):
         chatter is. Returns ``{id: words}`` of the duplicates, read before they are removed."""
         if not remove:
             return {}
-        remove.fetch(["res_id", "user_id", "activity_type_id", "summary", "note", "ecom_scoring_company_id",
-                      "ecom_scoring_person_note"])
+        remove.fetch(["res_id", "user_id", "activity_type_id", "summary", "ecom_scoring_run_summary", "note",
+                      "ecom_scoring_company_id", "ecom_scoring_person_note"])
         absorbed = {activity.id for keep, activities in merged.items() if len(activities) > 1
                     for activity in activities - keep}
         duplicates, logs = {}, defaultdict(dict)
@@ -648,8 +649,8 @@ class EcomCustomerScore(models.Model):
         customer, in the language of whom it was for, after ``why(env, user_name)`` (the sentence, in
         ``env``'s language). Nobody notified. One search read and one log a language."""
         activities = activities.sudo()
-        activities.fetch(["res_id", "user_id", "activity_type_id", "summary", "note", "ecom_scoring_company_id",
-                          "ecom_scoring_person_note"])
+        activities.fetch(["res_id", "user_id", "activity_type_id", "summary", "ecom_scoring_run_summary", "note",
+                          "ecom_scoring_company_id", "ecom_scoring_person_note"])
         logs = defaultdict(dict)
         for activity in activities:
             words = activity._ecom_person_words(summary=True)
@@ -667,9 +668,10 @@ class EcomCustomerScore(models.Model):
         """The run's contacts of customers not to be called that a person wrote on (their words, or a
         summary of their own) are theirs again, not removed: no longer the scoring's (no company, date or
         salesperson of the scoring, no score's lines), their note is their words, the summary theirs
-        (or the type's). As a contact scheduled by hand, the runs leave it while the customer is not to
-        be called, and take it over again, words kept, when the customer is to be called. One statement;
-        their fields read beforehand (the sync's search)."""
+        (or the run's: ``ecom_scoring_run_summary`` kept still tells it from theirs). As a contact scheduled
+        by hand, the runs leave it while the customer is not to be called, and take it over again, words
+        kept, when the customer is to be called. One statement; their fields read beforehand (the sync's
+        search)."""
         if not activities:
             return
         activities.fetch(["ecom_scoring_person_note"])  # one query if the sync's unlink dropped it from the cache
@@ -769,36 +771,40 @@ class EcomCustomerScore(models.Model):
         """Each scheduled contact's summary and note as its score tells them in its salesperson's
         language (``rows``: ``(activity, score, user)``, their fields read beforehand), those whose
         text changed in one statement: a write per note sanitized it twice more and ran the ORM's
-        triggers for each. ``dates``: as :meth:`_ecom_activity_texts`. A summary a person typed (not one
-        the scoring writes in any installed language, :meth:`mail.activity._ecom_scoring_summaries`) is
-        kept, but on the contacts ``taken`` over now (ids): their summary is among the person's words
-        kept below the score's note (:meth:`_ecom_keep_person_words`)."""
+        triggers for each. ``dates``: as :meth:`_ecom_activity_texts`. A summary a person typed (not the
+        one the run wrote, ``ecom_scoring_run_summary``, recorded with it, nor one of the type's texts:
+        :meth:`mail.activity._ecom_own_summary`) is kept, but on the contacts ``taken`` over now (ids):
+        their summary is among the person's words kept below the score's note (:meth:
+        `_ecom_keep_person_words`)."""
         dates = {} if dates is None else dates
         changed = []
         Activity = self.env["mail.activity"].sudo()
         note_field = Activity._fields["note"]
         summaries = Activity._ecom_scoring_summaries()
         for activity, score, user in rows:
-            summary, note = score._ecom_activity_texts(user, dates, activity.ecom_scoring_person_note)
+            ours, note = score._ecom_activity_texts(user, dates, activity.ecom_scoring_person_note)
+            summary = ours
             if activity.id not in taken and (own := activity._ecom_own_summary(summaries)):
                 summary = own
             # a note stored as rendered needs no sanitizing to compare (it costs a millisecond)
             stored = str(activity.note or "")
             if stored != str(note):
                 note = str(note_field.convert_to_cache(note, activity) or "")
-            if (activity.summary or "") != summary or stored != note:
-                changed.append((activity.id, summary, note))
+            if (activity.summary or "") != summary or stored != note \
+                    or (activity.ecom_scoring_run_summary or "") != ours:
+                changed.append((activity.id, summary, ours or None, note))
         if not changed:
             return
         Activity.flush_model()
-        ids, summaries, notes = (list(column) for column in zip(*changed, strict=True))
+        ids, summaries, ours, notes = (list(column) for column in zip(*changed, strict=True))
         self.env.cr.execute(SQL("""
             UPDATE mail_activity a
-               SET summary = v.summary, note = v.note, write_uid = %s, write_date = now() at time zone 'UTC'
-              FROM unnest(%s::int[], %s::varchar[], %s::text[]) AS v(id, summary, note)
+               SET summary = v.summary, ecom_scoring_run_summary = v.ours, note = v.note,
+                   write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::text[]) AS v(id, summary, ours, note)
              WHERE a.id = v.id
-        """, self.env.uid, ids, summaries, notes))
-        Activity.invalidate_model(["summary", "note", "write_uid", "write_date"])
+        """, self.env.uid, ids, summaries, ours, notes))
+        Activity.invalidate_model(["summary", "ecom_scoring_run_summary", "note", "write_uid", "write_date"])
         Activity.browse(ids).modified(["summary", "note"])  # what is computed from them (names)
 
     def _ecom_team_salesperson(self, company, partner, state):
@@ -897,7 +903,9 @@ class EcomCustomerScore(models.Model):
             "default_res_model": "res.partner", "default_res_id": self.partner_id.id,
             "default_activity_type_id": self.env["mail.activity"]._ecom_scoring_activity_type().id,
             "default_user_id": self.env.uid, "default_date_deadline": fields.Date.context_today(self),
-            "default_summary": summary, "default_note": note, "default_ecom_scoring_company_id": self.company_id.id})
+            "default_summary": summary, "default_note": note, "default_ecom_scoring_company_id": self.company_id.id,
+            # the scoring's summary, as a run's: another one typed in the dialog is the salesperson's
+            "default_ecom_scoring_run_summary": summary or False})
 
     def action_ecom_record_outcome(self):
         self.ensure_one()

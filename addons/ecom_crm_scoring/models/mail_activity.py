@@ -28,6 +28,11 @@ class MailActivity(models.Model):
         help="Who the scoring gave the contact to: a contact assigned to someone else since was handed over on "
              "purpose, and the scoring leaves it with them until it is done or the customer's salesperson changes.")
 
+    # not shown, no default (added at once on a big table): what the run wrote, to tell a person's summary from it
+    ecom_scoring_run_summary = fields.Char(
+        "Summary written by the scoring", readonly=True, copy=False,
+        help="The summary the scoring last wrote on the contact: a summary that differs from it (and from the "
+             "activity type's) was typed by a person, and the runs keep it.")
     ecom_scoring_person_note = fields.Html(
         "People's note", readonly=True, sanitize_style=True,
         help="What people wrote on this contact of the scoring (scheduled by hand before a run took it over, or "
@@ -50,9 +55,9 @@ class MailActivity(models.Model):
     def _ecom_scoring_summaries(self):
         """The summaries the scoring writes: its activity type's summary and name in every language they
         are stored in (a run writes the type's neutral summary in the assignee's language, English where
-        English is not installed any more). Any other summary of a contact of the scoring's type is a
-        person's. Cached (a run's writer asks it for every contact): ``mail.activity.type`` clears it when a
-        type's name or summary changes."""
+        English is not installed any more). Another summary of a contact of the scoring's type is a person's
+        unless a run wrote it (:meth:`_ecom_own_summary`: the type renamed since). Cached (a run's writer
+        asks it for every contact): ``mail.activity.type`` clears it when a type's name or summary changes."""
         return self._ecom_scoring_summaries_of(self.env["ir.model.data"]._xmlid_to_res_id(
             "ecom_crm_scoring.mail_activity_type_scoring_call", raise_if_not_found=False) or 0)
 
@@ -64,10 +69,15 @@ class MailActivity(models.Model):
                          for text in texts.values() if text)
 
     def _ecom_own_summary(self, summaries=None):
-        """This contact's summary when a person typed it (not the scoring's own), else ``False``."""
+        """This contact's summary when a person typed it, else ``False``: not the one a run wrote on it
+        (``ecom_scoring_run_summary``: still the run's once the type is renamed or its translation changes)
+        nor one of the type's texts as they are now (``summaries``, :meth:`_ecom_scoring_summaries`: all a
+        contact written before the runs recorded theirs, or scheduled by hand, is told by)."""
         self.ensure_one()
+        if not self.summary or self.summary == self.ecom_scoring_run_summary:
+            return False
         summaries = self._ecom_scoring_summaries() if summaries is None else summaries
-        return self.summary if self.summary and self.summary not in summaries else False
+        return self.summary if self.summary not in summaries else False
 
     def _ecom_person_words(self, summary=False):
         """What a person wrote on this contact of the scoring's type, as HTML (empty: nothing): scheduled

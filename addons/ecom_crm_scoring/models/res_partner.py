@@ -264,7 +264,7 @@ class ResPartner(models.Model):
         activities = Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
                                       ("activity_type_id", "=", kind.id)])
         activities.fetch(["res_id", "user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "activity_type_id",
-                          "summary", "note", "ecom_scoring_person_note"])
+                          "summary", "ecom_scoring_run_summary", "note", "ecom_scoring_person_note"])
         salesperson = {partner.id: partner.user_id for partner in partners}
         # the scores moved (those of the others' companies, or that the writer does not see, are not)
         scores = {(row[1], row[2]): score
