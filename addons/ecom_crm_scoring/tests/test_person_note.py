@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_schedule import TODAY, ScheduleCase
 
@@ -281,6 +281,89 @@ class TestPersonNote(ScheduleCase):
         self.assertIn("Позвонить покупателю", self.Activity._ecom_scoring_summaries())
         self.kind.update_field_translations("summary", {"ru_RU": "Позвонить клиенту сейчас"})
         self.assertIn("Позвонить клиенту сейчас", self.Activity._ecom_scoring_summaries())
+
+    def _removed_logged(self, customer):
+        return customer.message_ids.filtered(lambda m: "removed the scheduled contact" in str(m.body)
+                                             or "удалила запланированный контакт" in str(m.body))
+
+    def test_the_runs_summary_stays_the_runs_when_the_type_is_renamed(self):
+        """The activity type's summary renamed after a run wrote it on the contacts (an admin, or its Russian
+        changed by an upgrade): the old summary they show is the run's (recorded with it), not a person's:
+        the next run writes the new one, do-not-disturb removes the contact (not released to its salesperson,
+        nothing logged); a summary a salesperson typed stays hers."""
+        with freeze_time(TODAY):
+            self._morning()
+        anna, boris = self._open_activities(self.anna_now), self._open_activities(self.boris_now)
+        shared = self._open_activities(self.shared_now)
+        self.assertEqual((anna.ecom_scoring_run_summary, boris.ecom_scoring_run_summary),
+                         ("Позвонить клиенту", "Call the customer"), "the run's summary, recorded when created")
+        shared.with_user(self.vera).write({"summary": "Перезвонить после 18:00"})
+        self.kind.update_field_translations("summary", {"en_US": "Call the buyer", "ru_RU": "Позвонить покупателю"})
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow, group="risk")
+            self._score(self.shared_now, "now", tomorrow, group="risk")
+            self._score(self.boris_now, "dnd", tomorrow + timedelta(days=4))
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        self.assertEqual((anna.summary, anna.ecom_scoring_run_summary), ("Позвонить покупателю",) * 2)
+        self.assertIn("группа риска", str(anna.note))
+        self.assertNotIn("Позвонить клиенту", str(anna.note), "the old summary is no words of Anna's")
+        self.assertEqual((shared.summary, shared.ecom_scoring_run_summary), ("Перезвонить после 18:00",
+                                                                             "Call the buyer"))
+        self.assertFalse(boris.exists(), "the run's own contact: removed, not released to Boris")
+        self.assertFalse(self._open_activities(self.boris_now))
+        self.assertFalse(self._removed_logged(self.boris_now), "no words of anybody's to log")
+        # the next night writes nothing more
+        stamp = anna.write_date, shared.write_date
+        with freeze_time(tomorrow):
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        self.assertEqual((anna.write_date, shared.write_date), stamp)
+        self.assertEqual(shared.summary, "Перезвонить после 18:00")
+
+    def test_a_contact_from_before_the_run_recorded_its_summary_tells_it_by_the_types_texts(self):
+        """Contacts the runs wrote before they recorded their summary (the upgrade adds the column empty): a
+        summary that is one of the type's texts is the run's (the next run records it, do-not-disturb removes
+        such a contact), another one a person's, kept and released on do-not-disturb."""
+        with freeze_time(TODAY):
+            self._morning()
+        anna, boris = self._open_activities(self.anna_now), self._open_activities(self.boris_now)
+        shared = self._open_activities(self.shared_now)
+        anna.with_user(self.anna).write({"summary": "Перезвонить после 18:00"})
+        shared.with_user(self.vera).write({"summary": "Уточнить размер"})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE mail_activity SET ecom_scoring_run_summary = NULL WHERE id = ANY(%s)",
+                            [(anna | boris | shared).ids])
+        self.env.invalidate_all()
+        tomorrow = TODAY + timedelta(days=1)
+        with freeze_time(tomorrow):
+            self._score(self.anna_now, "now", tomorrow, group="risk")
+            self._score(self.boris_now, "dnd", tomorrow + timedelta(days=4))
+            self._score(self.shared_now, "dnd", tomorrow + timedelta(days=4))
+            self.Score._ecom_sync_activities(self.company, self._run(tomorrow))
+        self.assertEqual((anna.summary, anna.ecom_scoring_run_summary), ("Перезвонить после 18:00",
+                                                                         "Позвонить клиенту"))
+        self.assertFalse(boris.exists(), "the type's summary: the run's, removed")
+        self.assertFalse(self._removed_logged(self.boris_now))
+        self.assertTrue(shared.exists(), "Vera's summary: released to her")
+        self.assertEqual((shared.summary, shared.ecom_scoring_company_id, shared.user_id),
+                         ("Уточнить размер", self.env["res.company"], self.vera))
+
+    def test_a_contact_logged_from_todays_list_records_the_scorings_summary(self):
+        """*Log a call* on a customer of the list without a contact: the dialog's summary is the scoring's
+        (recorded as the run's, so a renamed type does not make it the salesperson's); one she types instead
+        is hers."""
+        with freeze_time(TODAY):
+            self._morning()
+            score = self.anna_later.ecom_score_ids.with_user(self.anna)
+            context = score.action_ecom_log_call()["context"]
+            form = Form(self.env["mail.activity"].with_user(self.anna).with_context(context, lang="ru_RU"),
+                        view="mail.mail_activity_view_form_popup")
+            logged = form.save()
+        self.assertEqual((logged.summary, logged.ecom_scoring_run_summary), ("Позвонить клиенту",) * 2)
+        self.kind.update_field_translations("summary", {"ru_RU": "Позвонить покупателю"})
+        self.assertFalse(logged._ecom_own_summary(), "the scoring's, renamed since: still not hers")
+        logged.with_user(self.anna).write({"summary": "Перезвонить в пятницу"})
+        self.assertEqual(logged._ecom_own_summary(), "Перезвонить в пятницу")
 
     def test_a_date_the_manager_planned_stands_when_the_run_takes_the_contact_over(self):
         """A contact scheduled by hand for Friday: taken over, it stays due on Friday (the run set it to its
