@@ -12,8 +12,6 @@ This module runs the steps: reference data, parameters, chunks (each its own tra
 committing), statistics.
 """
 
-import ctypes
-import gc
 import json
 import logging
 import random
@@ -63,15 +61,6 @@ def reset_peak():
         return True
     except OSError:
         return False
-
-
-def release_memory():
-    """Give what the C allocator keeps of the freed memory back to the system (glibc; elsewhere
-    nothing happens)."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 class DemoStoreGenerator:
@@ -374,10 +363,8 @@ class DemoStoreGenerator:
         self.env["res.partner"]._ecom_refresh_customer_card()
         self._step_ends("cards")
         if "ecom.scoring.run" in self.env:
-            # the only step that reads the whole history into this process (the scoring engine's
-            # arrays: README): what the catalog's ORM work left is given back to the system first
-            gc.collect()
-            release_memory()
+            # the one step whose memory grows with the store: the scoring engine reads the whole
+            # history into this process (README, the generator's bench)
             self._step_begins()
             # a full run: the history was written by SQL, an incremental run would not see it as changed
             self.env["ecom.scoring.run"]._score_customers(mode="full")
