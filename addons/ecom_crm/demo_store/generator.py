@@ -39,6 +39,30 @@ OPEN_REQUESTS_SINCE = timedelta(days=45)
 DAY_END = dtime(18, 0)
 
 
+def memory_mb(field="VmHWM"):
+    """This process's peak resident memory since its last reset (``field="VmRSS"``: the current one),
+    in MB; None where ``/proc`` does not tell (not Linux)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak():
+    """Start this process's peak resident memory (VmHWM) again from its current memory, so that the
+    next step's peak is its own: whether it could (Linux)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        return True
+    except OSError:
+        return False
+
+
 class DemoStoreGenerator:
     def __init__(self, env, customers, products=300, leads=None, managers=6, lines_per_customer=10.0,
                  months=24, seed=42, chunk_size=50_000, today=None, commit=False, fast_load=None):
@@ -61,12 +85,17 @@ class DemoStoreGenerator:
         self.rng = random.Random(seed)
         self.stats = {"customers": 0, "orders": 0, "order_lines": 0, "leads": 0, "stage_stays": 0, "ad_spend": 0}
         self.timings = {}
+        # the peak resident memory of each step (MB), and of the steps before the last reset
+        self.peaks = {}
+        self._peak_before = 0.0
 
     # ------------------------------------------------------------------ driver
     def run(self):
         started = time.perf_counter()
+        self._step_begins()
         self._prepare()
         params = self._params()
+        self._step_ends("reference")
         self.cr.execute("SELECT setseed(%s)", [(self.seed % 1000) / 1000.0])
         self.cr.execute("SELECT coalesce(max(id), 0) FROM sale_order")
         first_order = self.cr.fetchone()[0]  # the orders after it are the run's
@@ -92,7 +121,8 @@ class DemoStoreGenerator:
         self.stats.update({
             "wall_seconds": round(wall, 1),
             "rows_per_second": round(rows / wall) if wall else rows,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb": round(self._peak(), 1),
+            "peak_rss_mb_by_step": {k: round(v) for k, v in self.peaks.items()},
         })
         # what was loaded, for people and for the start scripts (load once)
         self.env["ir.config_parameter"].sudo().set_param("ecom_crm.demo_store", json.dumps(self.stats))
@@ -251,11 +281,30 @@ class DemoStoreGenerator:
         self._timed("link_orders", sql.link_orders())
 
     def _timed(self, label, query):
-        """Execute ``query``, add its duration to the per-step timings of the run; returns its row count."""
+        """Execute ``query``, add its duration and peak memory to the per-step figures of the run;
+        returns its row count."""
         started = time.perf_counter()
+        self._step_begins()
         self.cr.execute(query)
+        self._step_ends(label)
         self.timings[label] = self.timings.get(label, 0.0) + time.perf_counter() - started
         return self.cr.rowcount
+
+    # ------------------------------------------------------------- memory
+    def _step_begins(self):
+        """The peak memory of what came before is kept; the next step's counts from now."""
+        self._peak_before = max(self._peak_before, memory_mb() or 0.0)
+        reset_peak()
+
+    def _step_ends(self, label):
+        peak = memory_mb()
+        if peak is not None:
+            self.peaks[label] = max(self.peaks.get(label, 0.0), peak)
+
+    def _peak(self):
+        """The run's peak resident memory (MB): the steps' and what came between them."""
+        whole = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # since the last reset on Linux
+        return max(whole, self._peak_before, memory_mb() or 0.0, *self.peaks.values())
 
     def _order_channels(self, first_order):
         """The run's orders' channels (:func:`.sql.order_channels`), drawn apart from the rest: the same
@@ -310,14 +359,22 @@ class DemoStoreGenerator:
         # the first day shows no zeros: the customer cards and, with the scoring, the scores now,
         # not at the first nightly run
         started = time.perf_counter()
+        self._step_begins()
         self.env["res.partner"]._ecom_refresh_customer_card()
+        self._step_ends("cards")
         if "ecom.scoring.run" in self.env:
+            # the one step whose memory grows with the store: the scoring engine reads the whole
+            # history into this process (README, the generator's bench)
+            self._step_begins()
             # a full run: the history was written by SQL, an incremental run would not see it as changed
             self.env["ecom.scoring.run"]._score_customers(mode="full")
+            self._step_ends("scores")
         self.timings["cards_and_scores"] = self.timings.get("cards_and_scores", 0) + time.perf_counter() - started
         # the store's reports from the generated history: the funnel and the salespeople's (tables),
         # the channels, cohorts and sales (materialized views)
         started = time.perf_counter()
+        self._step_begins()
         self.env["ecom.report.funnel"]._cron_ecom_refresh_reports(full=True)
         self.env["ecom.report.matview"]._ecom_refresh_all()
+        self._step_ends("reports")
         self.timings["reports"] = time.perf_counter() - started

@@ -107,6 +107,23 @@ class TestDemoStore(EcomCrmCase):
         self.assertEqual(self.env["sale.order.line"].search_count([("product_id.default_code", "=like", "DEMO-%")]),
                          self.stats["order_lines"])
 
+    def test_memory_by_step(self):
+        """The run reports each step's peak resident memory, the whole run's peak being the highest:
+        what locates the step a large store's peak is in (README, the generator's bench)."""
+        peaks = self.stats["peak_rss_mb_by_step"]
+        try:
+            with open("/proc/self/clear_refs", "w"):
+                pass
+        except OSError:
+            self.skipTest("the peak of a step is only known on Linux")
+        steps = {"reference", "customers_tmp", "partners", "orders_tmp", "lines_tmp", "leads", "orders",
+                 "order_lines", "stage_history", "link_orders", "order_channels", "ad_spend", "cards", "reports"}
+        if "ecom.scoring.run" in self.env:
+            steps.add("scores")
+        self.assertEqual(set(peaks), steps)
+        self.assertTrue(all(peak > 0 for peak in peaks.values()), peaks)
+        self.assertGreaterEqual(self.stats["peak_rss_mb"], max(peaks.values()) - 1, self.stats)
+
     def test_realistic_customers(self):
         partners = self.Partner.search([("lastname", "!=", False), ("user_ids", "=", False)])
         self.assertGreaterEqual(len(partners), 2000)

@@ -6,6 +6,7 @@ from . import ecom_scoring_run
 from . import ecom_scoring_snapshot
 from . import crm_team
 from . import mail_activity
+from . import mail_activity_type
 from . import res_company
 from . import res_config_settings
 from . import res_partner

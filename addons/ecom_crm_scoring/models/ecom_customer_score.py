@@ -488,6 +488,7 @@ class EcomCustomerScore(models.Model):
             if caller:
                 team_state["room"][Users.browse(caller)] -= count
         links, remove, moves, new, merged, unassigned = {}, Activity.browse(), [], [], {}, set()
+        release = Activity.browse()
         for partner_id, activities in existing.items():
             score = scores.get(partner_id)
             if not score:  # no score in this company: ours are obsolete, others' are not ours to touch
@@ -510,10 +511,21 @@ class EcomCustomerScore(models.Model):
             else:
                 user = given = self.env["res.users"]
             if score.decision not in ("now", "later") or not score.decision_date or not user:
-                remove |= keep
-                if score.decision == "now" and score.decision_date:
-                    unassigned.add(keep.id)  # to call, but by nobody: its words logged say so
                 links[score] = False
+                if score.decision == "now" and score.decision_date:
+                    remove |= keep
+                    unassigned.add(keep.id)  # to call, but by nobody: its words logged say so
+                    continue
+                # not to be called: a contact scheduled by hand is left as it was made (not the run's), one
+                # of the run's a person wrote on is released to them with their words; the run's own go, and
+                # so does one whose assignee calls nobody of the company any more (left, archived: released,
+                # it would stay overdue with nobody to work it), its words logged on the customer
+                remove -= activities
+                for activity in activities.filtered("ecom_scoring_company_id"):
+                    if can_call(activity.user_id) and activity._ecom_person_words(summary=True):
+                        release |= activity
+                    else:
+                        remove |= activity
                 continue
             moves.append((keep, score, user, max(score.decision_date, today), given))
             links[score] = keep
@@ -528,16 +540,22 @@ class EcomCustomerScore(models.Model):
 
         duplicates = self._ecom_removed_words(remove, merged, unassigned)
         remove.unlink()
+        self._ecom_release_activities(release)
         # what the loop compares, read for all at once (after unlink, each activity's first field
         # read its own row: 600 queries)
         Activity.browse([move[0].id for move in moves]).fetch(
             ["user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "date_deadline", "ecom_scoring_date",
-             "activity_type_id", "summary", "note", "ecom_scoring_person_note"])
+             "activity_type_id", "summary", "ecom_scoring_run_summary", "note", "ecom_scoring_person_note"])
         # before the company written below tells a contact taken over from one scheduled by hand
         self._ecom_keep_person_words(merged, duplicates)
+        # their summary went to the person's words (kept below the score's note): the run's own from now on
+        taken = {keep.id for keep in merged if not keep.ecom_scoring_company_id}
         dates, moved, texts_ = {}, defaultdict(list), []
         for activity, score, user, day, given in moves:
-            manual = activity.ecom_scoring_date and activity.date_deadline != activity.ecom_scoring_date
+            if activity.ecom_scoring_date:  # a date its assignee set since the run's stands
+                manual = activity.date_deadline != activity.ecom_scoring_date
+            else:  # never dated by a run (scheduled by hand, a call logged): a person's date, unless past
+                manual = activity.date_deadline >= today
             changed = {}
             if activity.user_id != user:
                 changed["user_id"] = user.id
@@ -547,12 +565,14 @@ class EcomCustomerScore(models.Model):
                 changed["ecom_scoring_company_id"] = company.id
             if not manual and (activity.date_deadline != day or activity.ecom_scoring_date != day):
                 changed.update(date_deadline=day, ecom_scoring_date=day)
+            elif manual and not activity.ecom_scoring_date:  # the schedule's day, to tell theirs from it
+                changed["ecom_scoring_date"] = day
             if changed:  # the same move for many: one write each (the ORM's triggers run per write)
                 moved[tuple(sorted(changed.items()))].append(activity.id)
             texts_.append((activity, score, user))
         for changes, ids in moved.items():
             Activity.browse(ids).write(dict(changes))
-        self._ecom_write_activity_texts(texts_, dates)
+        self._ecom_write_activity_texts(texts_, dates, taken)
         partner_model = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
         for score, user in new:
@@ -560,7 +580,8 @@ class EcomCustomerScore(models.Model):
             vals_list.append({
                 "res_model_id": partner_model, "res_id": score.partner_id.id, "activity_type_id": kind.id,
                 "user_id": user.id, "date_deadline": today, "summary": summary, "note": note,
-                "ecom_scoring_company_id": company.id, "ecom_scoring_date": today, "ecom_scoring_user_id": user.id})
+                "ecom_scoring_run_summary": summary or False, "ecom_scoring_company_id": company.id,
+                "ecom_scoring_date": today, "ecom_scoring_user_id": user.id})
         created = Activity.create(vals_list) if vals_list else Activity
         links.update({score: activity for (score, _user), activity in zip(new, created, strict=True)})
 
@@ -593,13 +614,13 @@ class EcomCustomerScore(models.Model):
         chatter is. Returns ``{id: words}`` of the duplicates, read before they are removed."""
         if not remove:
             return {}
-        remove.fetch(["res_id", "user_id", "activity_type_id", "summary", "note", "ecom_scoring_company_id",
-                      "ecom_scoring_person_note"])
+        remove.fetch(["res_id", "user_id", "activity_type_id", "summary", "ecom_scoring_run_summary", "note",
+                      "ecom_scoring_company_id", "ecom_scoring_person_note"])
         absorbed = {activity.id for keep, activities in merged.items() if len(activities) > 1
                     for activity in activities - keep}
         duplicates, logs = {}, defaultdict(dict)
         for activity in remove:
-            words = activity._ecom_person_words()
+            words = activity._ecom_person_words(summary=True)
             if not words:
                 continue
             if activity.id in absorbed:
@@ -619,6 +640,55 @@ class EcomCustomerScore(models.Model):
         for lang, bodies in logs.items():
             self.env["res.partner"].sudo().browse(list(bodies)).with_context(lang=lang)._message_log_batch(bodies)
         return duplicates
+
+    @api.model
+    def _ecom_log_removed_words(self, activities, why):
+        """The words people wrote on ``activities`` (contacts of the scoring's type about to be removed
+        with their customer's score: archived, marked a shared account, merged into one) logged on the
+        customer each is on, as the sync logs those it removes (:meth:`_ecom_removed_words`): once a
+        customer, in the language of whom it was for, after ``why(env, user_name)`` (the sentence, in
+        ``env``'s language). Nobody notified. One search read and one log a language."""
+        activities = activities.sudo()
+        activities.fetch(["res_id", "user_id", "activity_type_id", "summary", "ecom_scoring_run_summary", "note",
+                          "ecom_scoring_company_id", "ecom_scoring_person_note"])
+        logs = defaultdict(dict)
+        for activity in activities:
+            words = activity._ecom_person_words(summary=True)
+            if not words:
+                continue
+            lang = activity.user_id.lang or self.env.lang
+            text = why(self.with_context(lang=lang).env, activity.user_id.name)
+            body = logs[lang].get(activity.res_id, Markup(""))
+            logs[lang][activity.res_id] = body + Markup("<p>%s</p>") % text + words
+        for lang, bodies in logs.items():
+            self.env["res.partner"].sudo().browse(list(bodies)).with_context(lang=lang)._message_log_batch(bodies)
+
+    @api.model
+    def _ecom_release_activities(self, activities):
+        """The run's contacts of customers not to be called that a person wrote on (their words, or a
+        summary of their own) are theirs again, not removed: no longer the scoring's (no company, date or
+        salesperson of the scoring, no score's lines), their note is their words, the summary theirs
+        (or the run's: ``ecom_scoring_run_summary`` kept still tells it from theirs). As a contact scheduled
+        by hand, the runs leave it while the customer is not to be called, and take it over again, words
+        kept, when the customer is to be called. One statement; their fields read beforehand (the sync's
+        search)."""
+        if not activities:
+            return
+        activities.fetch(["ecom_scoring_person_note"])  # one query if the sync's unlink dropped it from the cache
+        rows = [(activity.id, str(activity.ecom_scoring_person_note or "") or None) for activity in activities]
+        activities.flush_recordset()
+        self.env.cr.execute(SQL("""
+            UPDATE mail_activity a
+               SET note = v.note, ecom_scoring_person_note = NULL, ecom_scoring_company_id = NULL,
+                   ecom_scoring_date = NULL, ecom_scoring_user_id = NULL,
+                   write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM unnest(%s::int[], %s::text[]) AS v(id, note)
+             WHERE a.id = v.id
+        """, self.env.uid, [row[0] for row in rows], [row[1] for row in rows]))
+        fields_ = ["note", "ecom_scoring_person_note", "ecom_scoring_company_id", "ecom_scoring_date",
+                   "ecom_scoring_user_id", "write_uid", "write_date"]
+        activities.invalidate_recordset(fields_)
+        activities.modified(fields_)
 
     @api.model
     def _ecom_keep_person_words(self, merged, duplicates):
@@ -697,34 +767,44 @@ class EcomCustomerScore(models.Model):
         return [(list_, caller, count) for (list_, caller), count in loads.items()]
 
     @api.model
-    def _ecom_write_activity_texts(self, rows, dates=None):
+    def _ecom_write_activity_texts(self, rows, dates=None, taken=()):
         """Each scheduled contact's summary and note as its score tells them in its salesperson's
         language (``rows``: ``(activity, score, user)``, their fields read beforehand), those whose
         text changed in one statement: a write per note sanitized it twice more and ran the ORM's
-        triggers for each. ``dates``: as :meth:`_ecom_activity_texts`."""
+        triggers for each. ``dates``: as :meth:`_ecom_activity_texts`. A summary a person typed (not the
+        one the run wrote, ``ecom_scoring_run_summary``, recorded with it, nor one of the type's texts:
+        :meth:`mail.activity._ecom_own_summary`) is kept, but on the contacts ``taken`` over now (ids):
+        their summary is among the person's words kept below the score's note (:meth:
+        `_ecom_keep_person_words`)."""
         dates = {} if dates is None else dates
         changed = []
         Activity = self.env["mail.activity"].sudo()
         note_field = Activity._fields["note"]
+        summaries = Activity._ecom_scoring_summaries()
         for activity, score, user in rows:
-            summary, note = score._ecom_activity_texts(user, dates, activity.ecom_scoring_person_note)
+            ours, note = score._ecom_activity_texts(user, dates, activity.ecom_scoring_person_note)
+            summary = ours
+            if activity.id not in taken and (own := activity._ecom_own_summary(summaries)):
+                summary = own
             # a note stored as rendered needs no sanitizing to compare (it costs a millisecond)
             stored = str(activity.note or "")
             if stored != str(note):
                 note = str(note_field.convert_to_cache(note, activity) or "")
-            if (activity.summary or "") != summary or stored != note:
-                changed.append((activity.id, summary, note))
+            if (activity.summary or "") != summary or stored != note \
+                    or (activity.ecom_scoring_run_summary or "") != ours:
+                changed.append((activity.id, summary, ours or None, note))
         if not changed:
             return
         Activity.flush_model()
-        ids, summaries, notes = (list(column) for column in zip(*changed, strict=True))
+        ids, summaries, ours, notes = (list(column) for column in zip(*changed, strict=True))
         self.env.cr.execute(SQL("""
             UPDATE mail_activity a
-               SET summary = v.summary, note = v.note, write_uid = %s, write_date = now() at time zone 'UTC'
-              FROM unnest(%s::int[], %s::varchar[], %s::text[]) AS v(id, summary, note)
+               SET summary = v.summary, ecom_scoring_run_summary = v.ours, note = v.note,
+                   write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::text[]) AS v(id, summary, ours, note)
              WHERE a.id = v.id
-        """, self.env.uid, ids, summaries, notes))
-        Activity.invalidate_model(["summary", "note", "write_uid", "write_date"])
+        """, self.env.uid, ids, summaries, ours, notes))
+        Activity.invalidate_model(["summary", "ecom_scoring_run_summary", "note", "write_uid", "write_date"])
         Activity.browse(ids).modified(["summary", "note"])  # what is computed from them (names)
 
     def _ecom_team_salesperson(self, company, partner, state):
@@ -823,7 +903,9 @@ class EcomCustomerScore(models.Model):
             "default_res_model": "res.partner", "default_res_id": self.partner_id.id,
             "default_activity_type_id": self.env["mail.activity"]._ecom_scoring_activity_type().id,
             "default_user_id": self.env.uid, "default_date_deadline": fields.Date.context_today(self),
-            "default_summary": summary, "default_note": note, "default_ecom_scoring_company_id": self.company_id.id})
+            "default_summary": summary, "default_note": note, "default_ecom_scoring_company_id": self.company_id.id,
+            # the scoring's summary, as a run's: another one typed in the dialog is the salesperson's
+            "default_ecom_scoring_run_summary": summary or False})
 
     def action_ecom_record_outcome(self):
         self.ensure_one()

@@ -2,12 +2,12 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import AccessError
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 
 from ..scoring.handover import moved_on_purpose
-from ..tools.note_parts import generated_texts, html_parts, html_text
+from ..tools.note_parts import generated_texts, person_parts
 from .ecom_scoring_outcome import OUTCOMES
 
 
@@ -28,6 +28,11 @@ class MailActivity(models.Model):
         help="Who the scoring gave the contact to: a contact assigned to someone else since was handed over on "
              "purpose, and the scoring leaves it with them until it is done or the customer's salesperson changes.")
 
+    # not shown, no default (added at once on a big table): what the run wrote, to tell a person's summary from it
+    ecom_scoring_run_summary = fields.Char(
+        "Summary written by the scoring", readonly=True, copy=False,
+        help="The summary the scoring last wrote on the contact: a summary that differs from it (and from the "
+             "activity type's) was typed by a person, and the runs keep it.")
     ecom_scoring_person_note = fields.Html(
         "People's note", readonly=True, sanitize_style=True,
         help="What people wrote on this contact of the scoring (scheduled by hand before a run took it over, or "
@@ -46,22 +51,50 @@ class MailActivity(models.Model):
         for activity in self:
             activity.ecom_is_scoring = bool(scoring) and activity.activity_type_id == scoring
 
-    def _ecom_person_words(self):
+    @api.model
+    def _ecom_scoring_summaries(self):
+        """The summaries the scoring writes: its activity type's summary and name in every language they
+        are stored in (a run writes the type's neutral summary in the assignee's language, English where
+        English is not installed any more). Another summary of a contact of the scoring's type is a person's
+        unless a run wrote it (:meth:`_ecom_own_summary`: the type renamed since). Cached (a run's writer
+        asks it for every contact): ``mail.activity.type`` clears it when a type's name or summary changes."""
+        return self._ecom_scoring_summaries_of(self.env["ir.model.data"]._xmlid_to_res_id(
+            "ecom_crm_scoring.mail_activity_type_scoring_call", raise_if_not_found=False) or 0)
+
+    @tools.ormcache("kind_id")
+    def _ecom_scoring_summaries_of(self, kind_id):
+        self.env["mail.activity.type"].flush_model(["name", "summary"])
+        self.env.cr.execute(SQL("SELECT name, summary FROM mail_activity_type WHERE id = %s", kind_id))
+        return frozenset(text for row in self.env.cr.fetchall() for texts in row if texts
+                         for text in texts.values() if text)
+
+    def _ecom_own_summary(self, summaries=None):
+        """This contact's summary when a person typed it, else ``False``: not the one a run wrote on it
+        (``ecom_scoring_run_summary``: still the run's once the type is renamed or its translation changes)
+        nor one of the type's texts as they are now (``summaries``, :meth:`_ecom_scoring_summaries`: all a
+        contact written before the runs recorded theirs, or scheduled by hand, is told by)."""
+        self.ensure_one()
+        if not self.summary or self.summary == self.ecom_scoring_run_summary:
+            return False
+        summaries = self._ecom_scoring_summaries() if summaries is None else summaries
+        return self.summary if self.summary not in summaries else False
+
+    def _ecom_person_words(self, summary=False):
         """What a person wrote on this contact of the scoring's type, as HTML (empty: nothing): scheduled
         by hand (no company of the scoring), its note and a summary of its own (not the type's «Call the
-        customer»); taken over by a run, what it kept of that (``ecom_scoring_person_note``). Read from
+        customer»); taken over by a run, what it kept of that (``ecom_scoring_person_note``), and with
+        ``summary`` a summary a person typed on it since (the runs keep it as its summary). Read from
         the fields fetched beforehand (the runs read them for all their contacts at once)."""
         self.ensure_one()
-        if self.ecom_scoring_company_id:
-            note = self.ecom_scoring_person_note
-            return Markup("") if is_html_empty(note) else Markup(note)
         words = Markup("")
-        kind = self.activity_type_id
-        # the type's own summary («Call the customer», in the language of whoever scheduled it) is nobody's
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
-        if self.summary and self.summary not in {text for code in langs for text in (
-                kind.with_context(lang=code).summary, kind.with_context(lang=code).name)}:
-            words += Markup("<p>%s</p>") % self.summary
+        own = self._ecom_own_summary()
+        if self.ecom_scoring_company_id:
+            if summary and own:
+                words += Markup("<p>%s</p>") % own
+            note = self.ecom_scoring_person_note
+            return words if is_html_empty(note) else words + Markup(note)
+        if own:
+            words += Markup("<p>%s</p>") % own
         if not is_html_empty(self.note):
             words += Markup(self.note)
         return words
@@ -110,9 +143,7 @@ class MailActivity(models.Model):
                 _summary, rendered = score.with_context(lang=code)._ecom_activity_texts(
                     nobody, person_note=Markup("<p></p>"))
                 generated.update(generated_texts(rendered))
-            words = Markup("").join(
-                Markup(part) for part in html_parts(activity.note)
-                if html_text(part) not in generated and not is_html_empty(part))
+            words = Markup("").join(Markup(part) for part in person_parts(activity.note, generated))
             vals = {"ecom_scoring_person_note": words or False}
             if score:
                 vals["note"] = score._ecom_activity_texts(activity.user_id, person_note=words or None)[1]

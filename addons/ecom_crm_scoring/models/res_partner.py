@@ -118,6 +118,8 @@ class ResPartner(models.Model):
         for name in ("active", "ecom_scoring_excluded"):
             if name in vals:
                 changed |= self.sudo().filtered(lambda partner, name=name: partner[name] != bool(vals[name]))
+        if "active" in vals and not vals["active"]:
+            self._ecom_scoring_log_archived()
         res = super().write(vals)
         if "user_id" in vals:
             self._ecom_scoring_salesperson_changed()
@@ -126,6 +128,27 @@ class ResPartner(models.Model):
         if changed:
             changed.with_env(self.env)._ecom_scoring_changed(archived="active" in vals and not vals["active"])
         return res
+
+    def toggle_active(self):
+        # Odoo removes the activities of the contacts archived before archiving them: their words first
+        self.filtered("active")._ecom_scoring_log_archived()
+        return super().toggle_active()
+
+    def _ecom_scoring_contacts(self):
+        """The open contacts of the scoring's type on these contacts (as the superuser)."""
+        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
+        if not kind or not self:
+            return self.env["mail.activity"].sudo()
+        return self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "res.partner"), ("res_id", "in", self.ids), ("activity_type_id", "=", kind.id)])
+
+    def _ecom_scoring_log_archived(self):
+        """Archived, a contact loses its activities (Odoo's): the words people wrote on its contacts of the
+        scoring's type are logged on it, not lost."""
+        contacts = self.sudo()._ecom_scoring_contacts()
+        if contacts:
+            self.env["ecom.customer.score"]._ecom_log_removed_words(contacts, lambda env, user: env._(
+                "The scheduled contact of %(user)s was removed: the customer was archived. Its note:", user=user))
 
     def _ecom_scoring_check_exclude(self):
         """Only a team leader (or the sales director) marks an account shared or unmarks it: the mark
@@ -147,11 +170,13 @@ class ResPartner(models.Model):
         self.env["ecom.customer.score"].flush_model()
         self.env.cr.execute(SQL("DELETE FROM ecom_customer_score WHERE partner_id = ANY(%s)", partners.ids))
         self.env["ecom.customer.score"].invalidate_model()
-        kind = self.env["mail.activity"]._ecom_scoring_activity_type()
-        if kind:
-            self.env["mail.activity"].sudo().search([
-                ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
-                ("activity_type_id", "=", kind.id)]).unlink()
+        contacts = partners._ecom_scoring_contacts()
+        if contacts:
+            # the words people wrote on them logged on the account (a merge's: the one kept), not lost
+            self.env["ecom.customer.score"]._ecom_log_removed_words(contacts, lambda env, user: env._(
+                "The scheduled contact of %(user)s was removed: the account is marked as shared (not scored). "
+                "Its note:", user=user))
+            contacts.unlink()
 
     def _ecom_scoring_changed(self, archived=False):
         """The customers were archived or restored, marked shared or unmarked: the day's next
@@ -239,7 +264,7 @@ class ResPartner(models.Model):
         activities = Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
                                       ("activity_type_id", "=", kind.id)])
         activities.fetch(["res_id", "user_id", "ecom_scoring_user_id", "ecom_scoring_company_id", "activity_type_id",
-                          "summary", "note", "ecom_scoring_person_note"])
+                          "summary", "ecom_scoring_run_summary", "note", "ecom_scoring_person_note"])
         salesperson = {partner.id: partner.user_id for partner in partners}
         # the scores moved (those of the others' companies, or that the writer does not see, are not)
         scores = {(row[1], row[2]): score
@@ -260,13 +285,13 @@ class ResPartner(models.Model):
             moves[user, company if not activity.ecom_scoring_company_id else None].append(activity.id)
             texts.append((activity, score, user))
         # the words of who scheduled one by hand kept below the score's note, before its company is written
-        Score._ecom_keep_person_words({activity: activity for activity, _score, _user in texts
-                                       if not activity.ecom_scoring_company_id}, {})
+        taken = {activity: activity for activity, _score, _user in texts if not activity.ecom_scoring_company_id}
+        Score._ecom_keep_person_words(taken, {})
         for (user, company), ids in moves.items():
             Activity.browse(ids).write({"user_id": user.id, "ecom_scoring_user_id": user.id,
                                         **({"ecom_scoring_company_id": company.id} if company else {})})
         # the note in the new salesperson's language (as the run writes it), in one statement
-        Score._ecom_write_activity_texts(texts)
+        Score._ecom_write_activity_texts(texts, taken={activity.id for activity in taken})
 
     def message_post_with_source(self, source_ref, render_values=None, **kwargs):
         """Odoo's «done» message of a scheduled contact (``mail.activity._action_done`` renders
