@@ -150,14 +150,21 @@ class Ecom1cImporter(models.AbstractModel):
     def _replaceable_templates(self, template_ids):
         """{template id: whether nothing uses it} of ``template_ids`` that the exchange made (``ecom_1c_made``), on
         sale, of one variant holding the product's own 1C id (no characteristic made a variant of it yet): its
-        variant on no sale order line, invoice or bill line, stock move or purchase order line (of the apps
-        installed), the product and its variant in no pricelist rule. One query."""
-        used = [SQL("EXISTS (SELECT FROM product_pricelist_item i"
-                    "         WHERE i.product_tmpl_id = pt.id OR i.product_id = pp.id)")]
-        for model in ("sale.order.line", "account.move.line", "stock.move", "purchase.order.line", "pos.order.line"):
+        variant on no sale order line, invoice or bill line, stock move, stock quant (a count not applied yet
+        too), reordering rule, purchase order line or point of sale line (of the apps installed), no lead's
+        product of interest nor win-back's product, the product and its variant in no pricelist rule nor vendor
+        price. One query."""
+        used = [SQL("EXISTS (SELECT FROM %s i WHERE i.product_tmpl_id = pt.id OR i.product_id = pp.id)",
+                    SQL.identifier(self.env[model]._table))
+                for model in ("product.pricelist.item", "product.supplierinfo")]
+        for model, column in (("sale.order.line", "product_id"), ("account.move.line", "product_id"),
+                              ("stock.move", "product_id"), ("stock.quant", "product_id"),
+                              ("stock.warehouse.orderpoint", "product_id"), ("purchase.order.line", "product_id"),
+                              ("pos.order.line", "product_id"), ("crm.lead", "ecom_product_id"),
+                              ("ecom.winback.line", "product_id")):
             if model in self.env:
-                used.append(SQL("EXISTS (SELECT FROM %s l WHERE l.product_id = pp.id)",
-                                SQL.identifier(self.env[model]._table)))
+                used.append(SQL("EXISTS (SELECT FROM %s l WHERE l.%s = pp.id)",
+                                SQL.identifier(self.env[model]._table), SQL.identifier(column)))
         self.env.cr.execute(SQL("""
             SELECT pt.id, NOT (%(used)s)
               FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id

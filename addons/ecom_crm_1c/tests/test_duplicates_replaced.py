@@ -154,6 +154,50 @@ class TestDuplicatesReplaced(ImporterCase):
                       f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
                       "use already (sold, stocked, invoiced or priced): it is not replaced", counts["warnings"])
 
+    def test_a_duplicate_of_interest_or_bought_stays(self):
+        """The duplicate is a lead's product of interest, or has a vendor's price: the store uses it; nothing is
+        bound, it keeps its 1C id and stays on sale."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        lead = self.env["crm.lead"].create({"name": "Хочет футболку",
+                                            "ecom_product_id": duplicate.product_variant_id.id})
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, GUID, []))
+        self.assertEqual(len(duplicate.product_variant_ids), 3, "the duplicate took the characteristics")
+        lead.unlink()
+        other = "7b1c0f00-0000-4000-8000-00000000d002"
+        self.importer._import_catalog(catalog_207(products=(other,)))
+        duplicate = self.Template.search([("ecom_1c_id", "=", other)])
+        vendor = self.env["res.partner"].create({"name": "Фабрика"})
+        self.env["product.supplierinfo"].create({"partner_id": vendor.id, "product_tmpl_id": duplicate.id,
+                                                 "price": 500})
+        for variant, code in zip(self.shirt.product_variant_ids.sorted("id"), ("T2-S", "T2-M", "T2-L"), strict=True):
+            variant.default_code = code
+        counts = self.importer._import_offers(offers_207(*[(c, f"T2-{s}", s, p, q, other)
+                                                           for c, _a, s, p, q in SIZES]))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, other, []))
+
+    def test_a_duplicate_stocked_already_stays(self):
+        """Odoo's inventory installed: the duplicate counted in a warehouse (an inventory adjustment, a stock move)
+        is the store's stock; nothing is bound, the log says why."""
+        if "stock.quant" not in self.env:
+            self.skipTest("Odoo's inventory is not installed")
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        duplicate.is_storable = True
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        self.env["stock.quant"].with_context(inventory_mode=True).create({
+            "product_id": duplicate.product_variant_id.id, "location_id": warehouse.lot_stock_id.id,
+            "inventory_quantity": 2}).action_apply_inventory()
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, GUID, []))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+                      f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
+                      "use already (sold, stocked, invoiced or priced): it is not replaced", counts["warnings"])
+
     def test_a_product_of_the_store_is_never_replaced(self):
         """A product the store made and bound to 1C (its template's 1C id, written over the API) is no duplicate:
         the characteristics matching another product's variants bind nothing, as before."""
