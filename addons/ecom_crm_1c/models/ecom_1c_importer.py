@@ -44,12 +44,18 @@ class Ecom1cImporter(models.AbstractModel):
         """Archive (never delete) the characteristics (variants) of the catalog ``catalog_id``'s
         products that a whole list names by characteristic (``listed``, default ``named``: the 1C ids
         it lists, «product» or «product#characteristic») but that ``named`` does not name; returns
-        them. A variant of no 1C id is the store's own (made in Odoo, 1C never named it): never archived."""
+        them. A variant of no 1C id is the store's own (made in Odoo, 1C never named it): never archived; nor
+        a product's own variant (its 1C id the product's) unless its product has an active variant of a
+        characteristic: the store's product of one variant bound to a 1C product that 1C offers by characteristic
+        (:meth:`_ensure_variants` leaves the store's variants alone) would be archived with it."""
         listed = named if listed is None else listed
         self.env.cr.execute(SQL("""
             SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
                AND pp.ecom_1c_id IS NOT NULL
+               AND (strpos(pp.ecom_1c_id, '#') > 0
+                    OR EXISTS (SELECT FROM product_product c WHERE c.product_tmpl_id = pt.id AND c.active
+                                                              AND strpos(c.ecom_1c_id, '#') > 0))
                AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS named(id) WHERE named.id = pp.ecom_1c_id)
         """, catalog_id, list({split_id(i)[0] for i in listed if "#" in i}), list(named)))
         gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
