@@ -260,7 +260,7 @@ class Ecom1cImporter(models.AbstractModel):
         if refusal.reason == matching.ELSEWHERE and in_use:
             reasons[matching.ELSEWHERE] = lambda: self.env._(
                 "the store's product «%(name)s» has it, but 1C product %(other)s is a product the exchange made that "
-                "is in use already (sold, stocked, invoiced or priced): it is not replaced",
+                "is in use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
                 name=names[0], other=names[1])
         by = self.env._("by article «%s»", refusal.code) if refusal.kind == matching.ARTICLE else \
             self.env._("by barcode «%s»", refusal.code)

@@ -152,7 +152,8 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["notes"]), (True, GUID, []))
         self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
                       f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
-                      "use already (sold, stocked, invoiced or priced): it is not replaced", counts["warnings"])
+                      "use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
+                      counts["warnings"])
 
     def test_a_duplicate_of_interest_or_bought_stays(self):
         """The duplicate is a lead's product of interest, or has a vendor's price: the store uses it; nothing is
@@ -196,7 +197,8 @@ class TestDuplicatesReplaced(ImporterCase):
                          (False, True, GUID, []))
         self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
                       f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
-                      "use already (sold, stocked, invoiced or priced): it is not replaced", counts["warnings"])
+                      "use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
+                      counts["warnings"])
 
     def test_a_product_of_the_store_is_never_replaced(self):
         """A product the store made and bound to 1C (its template's 1C id, written over the API) is no duplicate:
