@@ -459,6 +459,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 # unpriced until 1C prices it: Odoo's default 1.00 would be quoted as a price nobody gave,
                 # 0.00 on a quotation line is visibly one to ask for
                 "type": "consu", "list_price": 0.0, **vals, "ecom_1c_id": product["id"], "sale_ok": True,
+                "ecom_1c_made": True,  # a duplicate of a store's product gives way to it (_replace_duplicates)
                 "weight": vals.get("weight", 0.0), "volume": 0.0, "has_configurable_attributes": False,
                 "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
             })

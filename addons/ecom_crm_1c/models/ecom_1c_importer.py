@@ -1,4 +1,5 @@
 import time
+from collections import defaultdict
 from itertools import islice
 
 from odoo import _, api, models
@@ -43,12 +44,18 @@ class Ecom1cImporter(models.AbstractModel):
         """Archive (never delete) the characteristics (variants) of the catalog ``catalog_id``'s
         products that a whole list names by characteristic (``listed``, default ``named``: the 1C ids
         it lists, «product» or «product#characteristic») but that ``named`` does not name; returns
-        them. A variant of no 1C id is the store's own (made in Odoo, 1C never named it): never archived."""
+        them. A variant of no 1C id is the store's own (made in Odoo, 1C never named it): never archived; nor
+        a product's own variant (its 1C id the product's) unless its product has an active variant of a
+        characteristic: the store's product of one variant bound to a 1C product that 1C offers by characteristic
+        (:meth:`_ensure_variants` leaves the store's variants alone) would be archived with it."""
         listed = named if listed is None else listed
         self.env.cr.execute(SQL("""
             SELECT pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE pt.ecom_1c_catalog_id = %s AND pt.active AND pp.active AND pt.ecom_1c_id = ANY(%s)
                AND pp.ecom_1c_id IS NOT NULL
+               AND (strpos(pp.ecom_1c_id, '#') > 0
+                    OR EXISTS (SELECT FROM product_product c WHERE c.product_tmpl_id = pt.id AND c.active
+                                                              AND strpos(c.ecom_1c_id, '#') > 0))
                AND NOT EXISTS (SELECT FROM unnest(%s::varchar[]) AS named(id) WHERE named.id = pp.ecom_1c_id)
         """, catalog_id, list({split_id(i)[0] for i in listed if "#" in i}), list(named)))
         gone = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
@@ -69,7 +76,7 @@ class Ecom1cImporter(models.AbstractModel):
 
     def _counts(self, start):
         return {"created": 0, "updated": 0, "archived": 0, "warnings": [], "position": start, "done": False,
-                "bound_article": 0, "bound_barcode": 0}
+                "bound_article": 0, "bound_barcode": 0, "notes": []}
 
     def _bind_store_products(self, wanted, counts, known_templates=None, named=(), file_codes=None):
         """The store's own products (made in Odoo, no 1C id) that the 1C products and characteristics
@@ -109,13 +116,29 @@ class Ecom1cImporter(models.AbstractModel):
                       for row in self.env.cr.fetchall()]
         if not candidates:
             return set()
-        plan = matching.plan_bindings(wanted, candidates, mode,
-                                      {key: template.id for key, template in (known_templates or {}).items()},
-                                      set(named), file_codes() if file_codes else None)
+        known = {key: template.id for key, template in (known_templates or {}).items()}
+        # a characteristic of a 1C product Odoo has, a variant of another product of the store having its code: is
+        # that product a duplicate the exchange made (2.05 on), which the store's product may replace?
+        elsewhere = {split_id(full_id)[0] for full_id, _a, _b in wanted if split_id(full_id)[1]} & set(known)
+        if elsewhere and any(c.template != known[product] for c in candidates for product in elsewhere):
+            made = self._replaceable_templates([known[product] for product in elsewhere])
+        else:
+            made = {}
+        plan = matching.plan_bindings(wanted, candidates, mode, known, set(named),
+                                      file_codes() if file_codes else None,
+                                      replaceable={product for product in elsewhere if made.get(known[product])})
         for refusal in plan.refusals:
-            counts["warnings"].append(self._refusal_message(refusal))
+            counts["warnings"].append(self._refusal_message(
+                refusal, in_use=made.get(known.get(split_id(refusal.product)[0])) is False))
+        for product, _reason, others in plan.kept:
+            counts["warnings"].append(self.env._(
+                "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
+                "characteristics: %(unmatched)s match none of its variants; the product the exchange made stays",
+                product=product, name=others[0], unmatched=", ".join(others[1:6])))
         if not plan.binds:
             return set()
+        if plan.replaced:
+            self._replace_duplicates(plan, counts)
         for table, values in (("product_template", {template: key for key, template in plan.templates.items()}),
                               ("product_product", {c.variant: full_id for full_id, (c, _k) in plan.binds.items()})):
             if values:
@@ -130,8 +153,79 @@ class Ecom1cImporter(models.AbstractModel):
             counts["bound_article" if kind == matching.ARTICLE else "bound_barcode"] += 1
         return set(plan.binds)
 
-    def _refusal_message(self, refusal):
-        """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`)."""
+    def _replaceable_templates(self, template_ids):
+        """{template id: whether nothing uses it} of ``template_ids`` that the exchange made (``ecom_1c_made``), on
+        sale, of one variant holding the product's own 1C id (no characteristic made a variant of it yet): its
+        variant on no sale order line, invoice or bill line, stock move, stock quant (a count not applied yet
+        too), reordering rule, purchase order line or point of sale line (of the apps installed), no lead's
+        product of interest nor win-back's product, the product and its variant in no pricelist rule nor vendor
+        price. One query."""
+        used = [SQL("EXISTS (SELECT FROM %s i WHERE i.product_tmpl_id = pt.id OR i.product_id = pp.id)",
+                    SQL.identifier(self.env[model]._table))
+                for model in ("product.pricelist.item", "product.supplierinfo")]
+        for model, column in (("sale.order.line", "product_id"), ("account.move.line", "product_id"),
+                              ("stock.move", "product_id"), ("stock.quant", "product_id"),
+                              ("stock.warehouse.orderpoint", "product_id"), ("purchase.order.line", "product_id"),
+                              ("pos.order.line", "product_id"), ("crm.lead", "ecom_product_id"),
+                              ("ecom.winback.line", "product_id")):
+            if model in self.env:
+                used.append(SQL("EXISTS (SELECT FROM %s l WHERE l.%s = pp.id)",
+                                SQL.identifier(self.env[model]._table), SQL.identifier(column)))
+        self.env.cr.execute(SQL("""
+            SELECT pt.id, NOT (%(used)s)
+              FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
+             WHERE pt.id = ANY(%(ids)s) AND pt.ecom_1c_made AND pt.active AND pp.ecom_1c_id = pt.ecom_1c_id
+               AND NOT EXISTS (SELECT FROM product_product other WHERE other.product_tmpl_id = pt.id
+                                                                   AND other.id != pp.id)
+        """, used=SQL(" OR ").join(used), ids=list(template_ids)))
+        return dict(self.env.cr.fetchall())
+
+    def _replace_duplicates(self, plan, counts):
+        """The duplicates ``plan.replaced`` {1C product id: template} the exchange made of the store's products that
+        their characteristics bound (:func:`..tools.matching.plan_bindings`) give way: the store's template takes
+        what the catalog wrote on the duplicate as it writes a product's (its name, sales description, category,
+        1C catalog, and when a catalog last named it, which 1C's deactivate reads), the duplicate gives up its
+        1C ids and barcode and is archived, never deleted (the store may delete it); said in the exchange's log.
+        Its picture and properties come to the store's product from the next catalog naming the product. Set-based:
+        one UPDATE a table, the archive of all at once."""
+        Template = self.env["product.template"].with_context(active_test=False)
+        pairs = {plan.templates[product]: template for product, template in plan.replaced.items()}
+        self.env.cr.execute(SQL("""
+            UPDATE product_template t
+               SET name = d.name, description_sale = d.description_sale, categ_id = d.categ_id,
+                   ecom_1c_catalog_id = d.ecom_1c_catalog_id, ecom_1c_seen_at = d.ecom_1c_seen_at,
+                   write_date = %(now)s, write_uid = %(uid)s
+              FROM unnest(%(stores)s::int[], %(dupes)s::int[]) AS v(store, dupe)
+              JOIN product_template d ON d.id = v.dupe
+             WHERE t.id = v.store
+        """, now=self.env.cr.now(), uid=self.env.uid, stores=list(pairs), dupes=list(pairs.values())))
+        self.env.cr.execute(SQL("UPDATE product_template SET ecom_1c_id = NULL WHERE id = ANY(%s)",
+                                list(pairs.values())))
+        self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_id = NULL, barcode = NULL, "
+                                "ecom_1c_barcode_wanted = NULL WHERE product_tmpl_id = ANY(%s)", list(pairs.values())))
+        self.env.invalidate_all()
+        stores = Template.browse(list(pairs))
+        stores.modified(["name", "description_sale", "categ_id"])
+        duplicates = Template.browse(list(pairs.values()))
+        duplicates.action_archive()
+        counts["archived"] += len(duplicates)
+        self.env.flush_all()  # archived before the store's template takes the 1C id, written in SQL
+        bound_by = defaultdict(dict)  # 1C product: {kind: the store's product's name}
+        for full_id, (candidate, kind) in plan.binds.items():
+            bound_by[split_id(full_id)[0]][kind] = candidate.name
+        for product in plan.replaced:
+            kinds = set(bound_by[product])
+            by = self.env._("by the articles of its characteristics") if kinds == {matching.ARTICLE} else \
+                self.env._("by the barcodes of its characteristics") if kinds == {matching.BARCODE} else \
+                self.env._("by the articles and barcodes of its characteristics")
+            name = next(iter(bound_by[product].values()))
+            counts["notes"].append(self.env._(
+                "1C product %(product)s bound to the store's product «%(name)s» %(by)s; the duplicate the exchange "
+                "made is archived", product=product, name=name, by=by))
+
+    def _refusal_message(self, refusal, in_use=False):
+        """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`);
+        ``in_use``: the 1C product of an ``ELSEWHERE`` one is a duplicate the exchange made, that something uses."""
         names = refusal.others
         reasons = {
             matching.SEVERAL_STORE: lambda: self.env._(
@@ -163,6 +257,11 @@ class Ecom1cImporter(models.AbstractModel):
                 "the store's product «%(name)s» has it, but 1C product %(other)s is another product in Odoo already",
                 name=names[0], other=names[1]),
         }
+        if refusal.reason == matching.ELSEWHERE and in_use:
+            reasons[matching.ELSEWHERE] = lambda: self.env._(
+                "the store's product «%(name)s» has it, but 1C product %(other)s is a product the exchange made that "
+                "is in use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
+                name=names[0], other=names[1])
         by = self.env._("by article «%s»", refusal.code) if refusal.kind == matching.ARTICLE else \
             self.env._("by barcode «%s»", refusal.code)
         return self.env._("1C product %(product)s was not bound to a product of the store %(by)s: %(reason)s",
@@ -194,6 +293,9 @@ class Ecom1cImporter(models.AbstractModel):
             exchange._log(_("Bound to the store's products by article: %(article)s, by barcode: %(barcode)s",
                             article=counts["bound_article"], barcode=counts["bound_barcode"]), warning=False)
         if exchange:
+            # the duplicates replaced by the store's products (:meth:`_replace_duplicates`), as the summary: no warning
+            for note in counts.get("notes", ()):
+                exchange._log(note, warning=False)
             # and once in the exchange's log, whichever step or file of the exchange said it first
             logged = set((exchange.messages or "").splitlines())
             for warning in counts["warnings"]:

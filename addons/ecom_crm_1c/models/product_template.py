@@ -15,6 +15,11 @@ class ProductTemplate(models.Model):
              "archives those of a catalog unloaded whole that no exchange named since the unload began.")
     ecom_1c_image_checksum = fields.Char("1C image checksum", copy=False, readonly=True,
                                          help="SHA-1 of the image 1C sent last: the same image is not written twice.")
+    ecom_1c_made = fields.Boolean(
+        "Made by the 1C exchange", copy=False, readonly=True,
+        help="The 1C exchange made this product (not the store): from 1C's schema 2.05 on, one the catalog made of a "
+             "store's product of several variants gives way to it when the offers bind the store's variants by the "
+             "articles or barcodes of its characteristics, as long as nothing uses it.")
     ecom_1c_qty = fields.Float("1C stock", compute="_compute_ecom_1c_qty", digits="Product Unit of Measure",
                                help="Quantity 1C reported in its last offers exchange, all variants and "
                                     "warehouses together; a variant 1C reports below zero counts as none.")

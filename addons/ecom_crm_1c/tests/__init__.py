@@ -37,3 +37,4 @@ from . import test_price_tiers
 from . import test_bound_by_template
 from . import test_matching
 from . import test_store_products_bound
+from . import test_duplicates_replaced

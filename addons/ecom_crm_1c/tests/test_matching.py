@@ -18,6 +18,7 @@ from ..tools.matching import (
     SPLIT,
     TAKEN,
     TEMPLATE_BOUND,
+    UNMATCHED,
     Candidate,
     article_key,
     barcode_key,
@@ -134,6 +135,23 @@ class TestMatching(BaseCase):
         plan = plan_bindings([("g#red", "R", None), ("g#blue", "B", None)], candidates, ARTICLE)
         self.assertEqual((plan.binds, plan.templates), ({}, {}))
         self.assertEqual([r.reason for r in plan.refusals], [SPLIT, SPLIT])
+
+    def test_a_duplicate_replaced(self):
+        """«g» is a duplicate the exchange made (replaceable): its characteristics of a code all binding variants of
+        one store product, that product takes «g»'s id and the duplicate is replaced; one without a code does not
+        count. One with a code binding nothing, or a product not replaceable: nothing is bound."""
+        shirt = [store(1, article="S", template=7, variants=3), store(2, article="M", template=7, variants=3),
+                 store(3, article="L", template=7, variants=3)]
+        wanted = [("g#s", "S", None), ("g#m", "m ", None), ("g#x", None, None)]
+        plan = plan_bindings(wanted, shirt, ARTICLE, {"g": 99}, replaceable={"g"})
+        self.assertEqual((bound_to(plan), plan.templates, plan.replaced, plan.kept, plan.refusals),
+                         ({"g#s": (1, ARTICLE), "g#m": (2, ARTICLE)}, {"g": 7}, {"g": 99}, [], []))
+        plan = plan_bindings([*wanted, ("g#xl", "XL", None)], shirt, ARTICLE, {"g": 99}, replaceable={"g"})
+        self.assertEqual((plan.binds, plan.templates, plan.replaced, plan.refusals), ({}, {}, {}, []))
+        self.assertEqual(plan.kept, [("g", UNMATCHED, ("Товар 1", "g#xl"))])
+        plan = plan_bindings(wanted, shirt, ARTICLE, {"g": 99})
+        self.assertEqual((plan.binds, plan.replaced), ({}, {}))
+        self.assertEqual([r.reason for r in plan.refusals], [ELSEWHERE, ELSEWHERE])
 
     def test_characteristic_of_another_product(self):
         """The store's template is another 1C product's, or «g» is another template's: not bound."""

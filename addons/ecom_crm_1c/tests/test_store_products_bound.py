@@ -157,6 +157,24 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((again["created"], again["bound_article"]), (0, 0))
         self.assertEqual(self.Template.search_count([("ecom_1c_id", "!=", False)]), 32)
 
+    def test_a_store_product_of_one_variant_offered_by_characteristic_stays(self):
+        """1C:УТ 11 (tests/data/ut11-2.07-stores): the store's boots of one variant, article «С-140002», its material
+        an attribute of one value (the website's specification), bind to 1C's product at the catalog; 1C's whole
+        list of offers names it by its one characteristic only, which the store's own variant does not take (said).
+        The list's end archives the characteristics it does not name, never the store's one variant (its 1C id the
+        product's): the boots stay on sale, bound, again too."""
+        material = self.env["product.attribute"].create({"name": "Материал магазина",
+                                                         "value_ids": [Command.create({"name": "Замша"})]})
+        boots = self.store_product("Сапоги магазина", article="С-140002", attribute_line_ids=[Command.create(
+            {"attribute_id": material.id, "value_ids": [Command.set(material.value_ids.ids)]})])
+        counts = self.importer._import_catalog(path("ut11-2.07-stores", "import0_1.xml"))
+        self.assertEqual((counts["bound_article"], boots.ecom_1c_id), (1, "dee6e17b-55bc-11d9-848a-00112f43529a"))
+        for _again in range(2):
+            counts = self.importer._import_offers(path("ut11-2.07-stores", "offers0_1.xml"))
+            self.assertEqual((boots.active, boots.product_variant_id.active, boots.product_variant_id.ecom_1c_id),
+                             (True, True, "dee6e17b-55bc-11d9-848a-00112f43529a"))
+            self.assertTrue(any("dee6e17b-55bc-11d9-848a-00112f43529a#90c5544a" in w for w in counts["warnings"]))
+
     def test_codes_folded_by_the_database_whatever_its_ctype(self):
         """The store's codes are folded in SQL as Python folds 1C's, even where ``lower()`` folds no Cyrillic
         letter (a database created with LC_CTYPE C: COLLATE "C" here) and a no-break space is no space."""

@@ -34,6 +34,9 @@ TEMPLATE_BOUND = "template_bound"  # the store's product is bound to another 1C 
 SHARED = "shared"  # variants of one store product matched by characteristics of several 1C products
 ELSEWHERE = "elsewhere"  # a characteristic's 1C product is another product in Odoo already
 
+# why the duplicate the exchange made of a 1C product did not give way to the store's product (:attr:`Plan.kept`)
+UNMATCHED = "unmatched"  # some characteristics of the 1C product (with a code) match no variant of the store's
+
 
 # every character Python's ``str.split()`` takes for a space (the no-break space 1C and spreadsheets put in codes
 # among them): the SQL of the store's codes (:mod:`..models.product_product`) drops the same, whatever the locale
@@ -92,11 +95,15 @@ class Refusal:
 class Plan:
     """What :func:`plan_bindings` decided: ``binds`` {1C id: (candidate, kind)}, ``templates`` {1C product
     id: template id} the templates that take their 1C product's id (a characteristic's product),
-    ``refusals`` the codes that bound nothing, for the exchange's log."""
+    ``refusals`` the codes that bound nothing, for the exchange's log; ``replaced`` {1C product id: template id}
+    the duplicates the exchange made of the 1C products whose characteristics bound the store's product instead
+    (``templates`` names it), ``kept`` [(1C product id, reason, others)] those that stay, and why."""
 
     binds: dict = field(default_factory=dict)
     templates: dict = field(default_factory=dict)
     refusals: list = field(default_factory=list)
+    replaced: dict = field(default_factory=dict)
+    kept: list = field(default_factory=list)
 
 
 def shared_codes(products, mode):
@@ -112,7 +119,7 @@ def shared_codes(products, mode):
     return {kind: {key: ids for key, ids in keys.items() if len(ids) > 1} for kind, keys in named.items()}
 
 
-def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), file_named=None):
+def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), file_named=None, replaceable=()):
     """Which store product each of ``wanted`` [(1C id, article, barcode)] is, in 1C's order: the 1C products
     (an id «guid») and characteristics (an id «guid#characteristic») the database does not know by their 1C
     id. ``candidates`` [:class:`Candidate`] are the store's products (active) whose article or barcode one of
@@ -128,7 +135,14 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
     a new product is simply made; nor one a product holds whose 1C id is among ``batch_ids``, the 1C ids of the
     whole batch: 1C moves the code between two of its products in that very file); a 1C product that another
     code binds has none. ``file_named`` (:func:`shared_codes`): the codes that several 1C products of the whole
-    file name, when it holds more than this batch."""
+    file name, when it holds more than this batch.
+
+    ``replaceable``: the 1C products of ``known_templates`` whose template is a duplicate the exchange made of a
+    store's product (from 2.05 on the catalog names a product without its characteristics, nothing to match a
+    product of several variants by), unused yet. Its characteristics bind variants of the store's product as a
+    product Odoo does not know would, the store's template takes its id instead (``Plan.replaced``), when every
+    one of them that has a code in ``wanted`` binds a variant of that one template; else none does, and the
+    duplicate stays (``Plan.kept``)."""
     known_templates = known_templates or {}
     plan = Plan()
     refused = defaultdict(list)
@@ -175,7 +189,8 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
             elif characteristic and found[0].template_1c_id not in (None, product):
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), TEMPLATE_BOUND,
                                                 (found[0].name, found[0].template_1c_id)))
-            elif characteristic and known_templates.get(product, found[0].template) != found[0].template:
+            elif characteristic and known_templates.get(product, found[0].template) != found[0].template \
+                    and not (product in replaceable and found[0].variants > 1):
                 # 1C's product is another product in Odoo already (made by a catalog before its offers)
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
             elif characteristic and found[0].variants <= 1:
@@ -195,6 +210,20 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
         shared = len(templates) == 1 and len(by_template[next(iter(templates))]) > 1
         if len(templates) == 1 and not shared:
             template = next(iter(templates))
+            if product in replaceable and known_templates.get(product) != template:
+                # all its characteristics of a code, or the duplicate stays: a product half 1C's, half the store's
+                # variants, is no product to guess
+                unmatched = [full_id for full_id, article, barcode in wanted
+                             if split_id(full_id)[0] == product and split_id(full_id)[1]
+                             and full_id not in plan.binds
+                             and any(KEYS[k](article if k == ARTICLE else barcode) for k in kinds(mode))]
+                if unmatched:
+                    name = next(c.name for i, (c, _k) in plan.binds.items() if split_id(i)[0] == product)
+                    for full_id in [i for i in plan.binds if split_id(i)[0] == product]:
+                        del plan.binds[full_id]
+                    plan.kept.append((product, UNMATCHED, (name, *unmatched)))
+                    continue
+                plan.replaced[product] = known_templates[product]
             if known_templates.get(product) != template:
                 plan.templates[product] = template
             continue

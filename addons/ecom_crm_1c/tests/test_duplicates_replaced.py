@@ -1,0 +1,293 @@
+"""From CommerceML 2.05 on (1C:УТ 11's 2.07, 1C:УНФ's 2.08, 3.1) the catalog names a product without its
+characteristics, which only the offers name («product#characteristic», with their articles and barcodes): a store's
+product of several variants, each of its own article, matches nothing at the catalog, which makes a product of 1C's
+(a duplicate). The offers, whose characteristics match the store's variants, then bind them: the store's product
+takes the 1C product's id, and the duplicate the exchange made, unused, is archived."""
+
+import io
+import os
+import tempfile
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import ImporterCase, path
+
+GUID = "7b1c0f00-0000-4000-8000-00000000d001"
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07" '
+        'ДатаФормирования="2026-12-07T10:15:00">')
+
+
+def catalog_207(name="Футболка хлопковая", description="Хлопок 100%", products=(GUID,)):
+    """1C:УТ 11's catalog (2.07, whole): its group, the product with its own article, no characteristics."""
+    goods = "".join(
+        f"<Товар><Ид>{product}</Ид><Артикул>TS</Артикул><Наименование>{name}</Наименование>"
+        '<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт</БазоваяЕдиница>'
+        f"<Группы><Ид>g-wear</Ид></Группы><Описание>{description}</Описание></Товар>" for product in products)
+    return io.BytesIO((
+        HEAD + "<Классификатор><Ид>cl</Ид><Наименование>Классификатор</Наименование><Группы><Группа><Ид>g-wear</Ид>"
+        "<Наименование>Одежда</Наименование></Группа></Группы></Классификатор>"
+        '<Каталог СодержитТолькоИзменения="false"><Ид>c207</Ид><ИдКлассификатора>cl</ИдКлассификатора>'
+        f"<Наименование>Каталог товаров</Наименование><Товары>{goods}</Товары></Каталог></КоммерческаяИнформация>"
+    ).encode())
+
+
+def offers_207(*given):
+    """Its offers (2.07, whole): ``given`` [(characteristic id, article, size, price (None: no price),
+    quantity[, product])] of the product (``GUID`` unless named)."""
+    given = [(*item, GUID)[:6] for item in given]
+    body = "".join(
+        f"<Предложение><Ид>{product}#{char_id}</Ид><Артикул>{article}</Артикул>"
+        f"<Наименование>Футболка хлопковая ({size})</Наименование>"
+        "<ХарактеристикиТовара><ХарактеристикаТовара><Наименование>Размер</Наименование>"
+        f"<Значение>{size}</Значение></ХарактеристикаТовара></ХарактеристикиТовара>"
+        '<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт</БазоваяЕдиница>'
+        + (f"<Цены><Цена><ИдТипаЦены>retail</ИдТипаЦены><ЦенаЗаЕдиницу>{price}</ЦенаЗаЕдиницу>"
+           "<Коэффициент>1</Коэффициент></Цена></Цены>" if price is not None else "")
+        + f"<Количество>{quantity}</Количество></Предложение>"
+        for char_id, article, size, price, quantity, product in given)
+    return io.BytesIO((
+        HEAD + '<ПакетПредложений СодержитТолькоИзменения="false"><Ид>c207#</Ид>'
+        "<Наименование>Пакет предложений</Наименование><ИдКаталога>c207</ИдКаталога>"
+        "<ИдКлассификатора>cl</ИдКлассификатора><ТипыЦен><ТипЦены><Ид>retail</Ид>"
+        "<Наименование>Розничная</Наименование></ТипЦены></ТипыЦен>"
+        f"<Предложения>{body}</Предложения></ПакетПредложений></КоммерческаяИнформация>").encode())
+
+
+SIZES = [("s", "TS-S", "S", 1200, 4), ("m", "ts-m ", "M", 1100, 5), ("l", "TS-L", "L", 1300, 6)]
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestDuplicatesReplaced(ImporterCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.ecom_1c_match_by = "article_barcode"
+        cls.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        size = cls.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"}), Command.create({"name": "L"})]})
+        cls.store_category = cls.env["product.category"].create({"name": "Футболки магазина"})
+        # the store's product before connecting 1C: three sizes, each of its article; no 1C id
+        cls.shirt = cls.Template.create({
+            "name": "Футболка", "categ_id": cls.store_category.id, "list_price": 999.0,
+            "attribute_line_ids": [Command.create({"attribute_id": size.id,
+                                                   "value_ids": [Command.set(size.value_ids.ids)]})]})
+        cls.small, cls.medium, cls.large = cls.shirt.product_variant_ids.sorted("id")
+        cls.small.default_code, cls.medium.default_code, cls.large.default_code = "TS-S", "TS-M", "TS-L"
+
+    def duplicate(self):
+        return self.Template.search([("name", "=", "Футболка хлопковая"), ("id", "!=", self.shirt.id)])
+
+    def test_the_store_s_product_replaces_the_duplicate(self):
+        """The catalog makes a product of 1C's (the store's of several variants matches nothing there); the offers
+        bind its three characteristics to the store's three variants by their articles: the store's product is the
+        1C product, its name, description and category the catalog's; the duplicate is archived; the prices and
+        stock go to the store's variants; both files again change nothing."""
+        counts = self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        self.assertEqual((counts["created"], duplicate.ecom_1c_id, duplicate.ecom_1c_made), (2, GUID, True),
+                         "its group, the product")
+        self.assertFalse(self.shirt.ecom_1c_made, "the store made it")
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["archived"]), (0, 3, 1))
+        self.assertEqual(counts["notes"], [
+            f"1C product {GUID} bound to the store's product «Футболка» by the articles of its characteristics; the "
+            "duplicate the exchange made is archived"])
+        self.assertEqual(counts["warnings"], [])
+        self.assertEqual((self.shirt.ecom_1c_id, self.small.ecom_1c_id, self.medium.ecom_1c_id, self.large.ecom_1c_id),
+                         (GUID, f"{GUID}#s", f"{GUID}#m", f"{GUID}#l"))
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, duplicate.product_variant_ids.ecom_1c_id),
+                         (False, False, False))
+        self.assertEqual(self.Template.search([("ecom_1c_id", "=", GUID)]), self.shirt)
+        self.assertEqual(self.Template.with_context(active_test=True).search_count(
+            [("name", "=", "Футболка хлопковая")]), 1, "one product on sale")
+        self.assertEqual((self.shirt.name, self.shirt.description_sale, self.shirt.categ_id.name,
+                          self.shirt.ecom_1c_catalog_id), ("Футболка хлопковая", "Хлопок 100%", "Одежда", "c207"))
+        self.assertEqual(len(self.shirt.with_context(active_test=False).product_variant_ids), 3, "no variant made")
+        self.assertEqual((self.small.ecom_1c_qty, self.medium.ecom_1c_qty, self.large.ecom_1c_qty), (4.0, 5.0, 6.0))
+        self.assertEqual((self.shirt.list_price, self.medium.lst_price, self.large.lst_price), (1100.0, 1100.0, 1300.0))
+        again = self.importer._import_catalog(catalog_207())
+        self.assertEqual((again["created"], again["updated"], again["archived"], again["warnings"]), (0, 0, 0, []))
+        again = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((again["created"], again["updated"], again["archived"], again["bound_article"],
+                          again["notes"], again["warnings"]), (0, 0, 0, 0, [], []))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active), (GUID, False))
+
+    def test_the_next_catalog_updates_the_store_s_product(self):
+        """The store's product is 1C's from then on: the next catalog renames it, the duplicate is left alone."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        self.importer._import_offers(offers_207(*SIZES))
+        counts = self.importer._import_catalog(catalog_207(name="Футболка oversize", description="Хлопок"))
+        self.assertEqual((counts["created"], counts["updated"]), (0, 1))
+        self.assertEqual((self.shirt.name, self.shirt.description_sale), ("Футболка oversize", "Хлопок"))
+        self.assertEqual((duplicate.name, duplicate.active), ("Футболка хлопковая", False))
+
+    def test_a_characteristic_unknown_replaces_nothing(self):
+        """One characteristic's article is no variant's of the store's product: a product half 1C's, half the
+        store's is not guessed; nothing is bound, the duplicate takes the characteristics as before, said."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        counts = self.importer._import_offers(offers_207(*SIZES[:2], ("xl", "TS-XL", "XL", 1400, 1)))
+        self.assertFalse(self.shirt.ecom_1c_id)
+        self.assertFalse(any(self.shirt.product_variant_ids.mapped("ecom_1c_id")))
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["bound_article"], counts["notes"]),
+                         (True, GUID, 0, []))
+        self.assertEqual(sorted(duplicate.product_variant_ids.mapped("ecom_1c_id")),
+                         [f"{GUID}#m", f"{GUID}#s", f"{GUID}#xl"])
+        self.assertIn(f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its "
+                      f"characteristics: {GUID}#xl match none of its variants; the product the exchange made stays",
+                      counts["warnings"])
+
+    def test_a_duplicate_sold_already_stays(self):
+        """The duplicate was ordered before the offers came (a quotation): it is no longer the exchange's to
+        archive; nothing is bound, the log says why."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        customer = self.env["res.partner"].create({"name": "Покупатель"})
+        self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            Command.create({"product_id": duplicate.product_variant_id.id, "product_uom_qty": 1})]})
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertFalse(self.shirt.ecom_1c_id)
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["notes"]), (True, GUID, []))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+                      f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
+                      "use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
+                      counts["warnings"])
+
+    def test_a_duplicate_of_interest_or_bought_stays(self):
+        """The duplicate is a lead's product of interest, or has a vendor's price: the store uses it; nothing is
+        bound, it keeps its 1C id and stays on sale."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        lead = self.env["crm.lead"].create({"name": "Хочет футболку",
+                                            "ecom_product_id": duplicate.product_variant_id.id})
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, GUID, []))
+        self.assertEqual(len(duplicate.product_variant_ids), 3, "the duplicate took the characteristics")
+        lead.unlink()
+        other = "7b1c0f00-0000-4000-8000-00000000d002"
+        self.importer._import_catalog(catalog_207(products=(other,)))
+        duplicate = self.Template.search([("ecom_1c_id", "=", other)])
+        vendor = self.env["res.partner"].create({"name": "Фабрика"})
+        self.env["product.supplierinfo"].create({"partner_id": vendor.id, "product_tmpl_id": duplicate.id,
+                                                 "price": 500})
+        for variant, code in zip(self.shirt.product_variant_ids.sorted("id"), ("T2-S", "T2-M", "T2-L"), strict=True):
+            variant.default_code = code
+        counts = self.importer._import_offers(offers_207(*[(c, f"T2-{s}", s, p, q, other)
+                                                           for c, _a, s, p, q in SIZES]))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, other, []))
+
+    def test_a_duplicate_stocked_already_stays(self):
+        """Odoo's inventory installed: the duplicate counted in a warehouse (an inventory adjustment, a stock move)
+        is the store's stock; nothing is bound, the log says why."""
+        if "stock.quant" not in self.env:
+            self.skipTest("Odoo's inventory is not installed")
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        duplicate.is_storable = True
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        self.env["stock.quant"].with_context(inventory_mode=True).create({
+            "product_id": duplicate.product_variant_id.id, "location_id": warehouse.lot_stock_id.id,
+            "inventory_quantity": 2}).action_apply_inventory()
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, GUID, []))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+                      f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
+                      "use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
+                      counts["warnings"])
+
+    def test_a_product_of_the_store_is_never_replaced(self):
+        """A product the store made and bound to 1C (its template's 1C id, written over the API) is no duplicate:
+        the characteristics matching another product's variants bind nothing, as before."""
+        mug = self.Template.create({"name": "Футболка старая"})
+        mug.ecom_1c_id = GUID
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((mug.active, mug.ecom_1c_id, self.shirt.ecom_1c_id, counts["notes"]), (True, GUID, False, []))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+                      f"product «Футболка» has it, but 1C product {GUID} is another product in Odoo already",
+                      counts["warnings"])
+
+    def test_the_setting_off_keeps_the_duplicate(self):
+        """«Не сопоставлять»: the duplicate takes the characteristics, the store's product is left as it is."""
+        self.env.company.ecom_1c_match_by = "none"
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((counts["created"], counts["notes"], counts["warnings"]), (3, [], []))
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, self.shirt.ecom_1c_id), (True, GUID, False))
+        self.assertEqual(len(duplicate.product_variant_ids), 3)
+
+    def test_the_log_says_in_russian(self):
+        """The exchange's log of a Russian store says which product replaced the duplicate."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c"], ["ru_RU"], overwrite=True)
+        self.importer._import_catalog(catalog_207())
+        exchange = self.env["ecom.1c.exchange"].with_context(lang="ru_RU").create({"exchange_type": "catalog"})
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "offers.xml")
+            with open(name, "wb") as f:
+                f.write(offers_207(*SIZES).getvalue())
+            record, error = exchange._import_file("offers.xml", name)
+        self.assertEqual((record.state, error), ("done", None))
+        self.assertIn(f"Товар 1С {GUID} привязан к товару магазина «Футболка» по артикулам его характеристик; "
+                      "созданный обменом дубль архивирован", exchange.messages.splitlines())
+        self.assertEqual(exchange.warning_count, 0, "said as the summary is: no warning")
+
+    def test_duplicates_replaced_set_based(self):
+        """Replacing the duplicates of 4 store products costs the queries of replacing 2: the untouched ones found
+        in one query, the store's products and the duplicates written a table at once, archived together."""
+        def replace(start, count):
+            size = self.env["product.attribute"].create({"name": f"Размер {start}", "value_ids": [
+                Command.create({"name": "S"}), Command.create({"name": "M"})]})
+            guids = [f"{GUID[:-4]}{i:04d}" for i in range(start, start + count)]
+            for i in range(start, start + count):
+                shirt = self.Template.create({"name": f"Футболка {i}", "attribute_line_ids": [Command.create(
+                    {"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})]})
+                for variant, size_name in zip(shirt.product_variant_ids.sorted("id"), "SM", strict=True):
+                    variant.default_code = f"T{i}-{size_name}"
+            self.importer._import_catalog(catalog_207(products=guids))
+            # no prices: the store's price extras are read a product at a time whatever binds them; none in stock:
+            # Odoo's inventory (when installed) applies a count a quant at a time whatever binds them
+            source = offers_207(*[(size.lower(), f"T{i}-{size}", size, None, 0, guid)
+                                  for i, guid in zip(range(start, start + count), guids, strict=True) for size in "SM"])
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            counts = self.importer._import_offers(source)
+            self.env.flush_all()
+            self.assertEqual((len(counts["notes"]), counts["archived"], counts["created"]), (count, count, 0))
+            return self.env.cr.sql_log_count - before
+
+        replace(100, 2)  # Odoo's caches warmed up
+        self.assertEqual(replace(200, 2), replace(300, 4))
+
+    def test_real_unf3_offers_replace_the_duplicate(self):
+        """1C:УНФ 3 (tests/data/unf3-2.08): its catalog names the trousers without characteristics, its offers name
+        the product and its five characteristics, their article the product's (four share one) and each its own
+        barcode. The store sold the trousers in five sizes of those barcodes: the articles 1C repeats bind nothing,
+        the barcodes bind the five; the store's trousers are 1C's, the duplicate archived; again, nothing changes."""
+        trousers = "b197e9d6-56ae-11ec-aba0-00199997af17"
+        barcodes = ["4660368471926", "4660368471919", "4660368471902", "4660368471889", "4650599953094"]
+        size = self.env["product.attribute"].create({"name": "Размер брюк", "value_ids": [
+            Command.create({"name": name}) for name in ("42", "44", "46", "48", "50")]})
+        store = self.Template.create({"name": "Брюки магазина", "attribute_line_ids": [Command.create(
+            {"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})]})
+        for variant, barcode in zip(store.product_variant_ids.sorted("id"), barcodes, strict=True):
+            variant.barcode = barcode
+        self.importer._import_catalog(path("unf3-2.08", "import.xml"))
+        duplicate = self.Template.search([("ecom_1c_id", "=", trousers)])
+        self.assertEqual((duplicate.ecom_1c_made, len(duplicate.product_variant_ids)), (True, 1))
+        counts = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        self.assertEqual((store.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id), (trousers, False, False))
+        self.assertEqual(sorted(store.product_variant_ids.mapped("ecom_1c_id")), sorted(self.Product.search(
+            [("ecom_1c_id", "=like", f"{trousers}#%")]).mapped("ecom_1c_id")))
+        self.assertEqual(len(store.product_variant_ids.filtered("ecom_1c_id")), 5)
+        self.assertIn(f"1C product {trousers} bound to the store's product «Брюки магазина» by the barcodes of its "
+                      "characteristics; the duplicate the exchange made is archived", counts["notes"])
+        self.assertEqual(store.name, duplicate.name, "the catalog's name")
+        again = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        self.assertEqual((again["created"], again["updated"], again["notes"], again["bound_barcode"]), (0, 0, [], 0))
