@@ -237,14 +237,8 @@ def read_catalog(source):
 
 def read_product_ids(source):
     """The Ид of every product of a catalog file, streaming and cheap (what a full exchange keeps)."""
-    def free(path):
-        return path[-1] == "Товар"
-
-    for _event, path, element in _events(source, {"end": {"Товар"}}, free):
-        if "Товары" in path[:-1]:
-            product_id = text(element, "Ид")
-            if product_id:
-                yield product_id
+    for product_id, _article, _barcode in read_product_codes(source):
+        yield product_id
 
 
 def read_product_codes(source):
