@@ -105,11 +105,13 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 if isinstance(source, str):
                     mode, stat = self.env.company.ecom_1c_match_by, os.stat(source)
                     key = (source, stat.st_size, stat.st_mtime_ns, mode)
-                    if key not in SHARED_CODES:
-                        SHARED_CODES[key] = shared_codes(read_product_codes(source), mode)
+                    codes = SHARED_CODES.get(key)
+                    if codes is None:
+                        # kept in hand: another thread's import may drop it from the shared cache meanwhile
+                        codes = SHARED_CODES[key] = shared_codes(read_product_codes(source), mode)
                         for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
                             SHARED_CODES.pop(old, None)
-                    catalog["codes"] = SHARED_CODES.get(key)
+                    catalog["codes"] = codes
             return catalog["codes"]
 
         def apply(chunk):

@@ -256,6 +256,10 @@ class Ecom1cImporter(models.AbstractModel):
             matching.ELSEWHERE: lambda: self.env._(
                 "the store's product «%(name)s» has it, but 1C product %(other)s is another product in Odoo already",
                 name=names[0], other=names[1]),
+            matching.CONFLICT: lambda: self.env._(
+                "the store's product «%(name)s» has it, but its other code is another product's of the store "
+                "(%(others)s): which one 1C means is not guessed",
+                name=names[0], others=", ".join(f"«{name}»" for name in names[1:6])),
         }
         if refusal.reason == matching.ELSEWHERE and in_use:
             reasons[matching.ELSEWHERE] = lambda: self.env._(

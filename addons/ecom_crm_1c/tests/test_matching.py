@@ -8,6 +8,7 @@ from ..tools.matching import (
     BARCODE,
     BOTH,
     BOUND,
+    CONFLICT,
     ELSEWHERE,
     HAS_VARIANTS,
     NO_VARIANTS,
@@ -73,11 +74,28 @@ class TestMatching(BaseCase):
 
     def test_article_then_barcode(self):
         """The article first; a 1C product whose article binds nothing (none has it, or several) tries its barcode."""
-        candidates = [store(1, article="A-1"), store(2, barcode="222"), store(3, article="DUP"),
+        candidates = [store(1, article="A-1", barcode="111"), store(2, barcode="222"), store(3, article="DUP"),
                       store(4, article="dup"), store(5, barcode="555")]
-        plan = plan_bindings([("g1", "A-1", "222"), ("g2", "", "222x"), ("g3", "Dup", "555")], candidates, BOTH)
-        self.assertEqual(bound_to(plan), {"g1": (1, ARTICLE), "g3": (5, BARCODE)})
+        plan = plan_bindings([("g1", "A-1", "111"), ("g2", "", "222x"), ("g3", "Dup", "555"), ("g4", None, "222")],
+                             candidates, BOTH)
+        self.assertEqual(bound_to(plan), {"g1": (1, ARTICLE), "g3": (5, BARCODE), "g4": (2, BARCODE)})
         self.assertEqual(plan.refusals, [], "a product its barcode bound says nothing of its article")
+
+    def test_article_and_barcode_of_two_store_products(self):
+        """A 1C product whose article is one store product's and whose barcode another's binds neither: which one
+        1C means is not guessed (a store's articles repeat suppliers' codes, a barcode is an item's), said by each
+        code; by one code alone (its mode), it binds."""
+        candidates = [store(1, article="A-1"), store(2, article="B-2", barcode="222")]
+        plan = plan_bindings([("g1", "A-1", "222")], candidates, BOTH)
+        self.assertEqual(plan.binds, {})
+        self.assertEqual(reasons(plan), [("g1", ARTICLE, "A-1", CONFLICT), ("g1", BARCODE, "222", CONFLICT)])
+        self.assertEqual([r.others for r in plan.refusals], [("Товар 1", "Товар 2"), ("Товар 2", "Товар 1")])
+        self.assertEqual(bound_to(plan_bindings([("g1", "A-1", "222")], candidates, ARTICLE)), {"g1": (1, ARTICLE)})
+        self.assertEqual(bound_to(plan_bindings([("g1", "A-1", "222")], candidates, BARCODE)), {"g1": (2, BARCODE)})
+        # the barcode held by a product 1C names in the same batch (it moves the code): the article binds
+        moved = [store(1, article="A-1"), store(2, barcode="222", variant_1c_id="g0", template_1c_id="g0")]
+        plan = plan_bindings([("g1", "A-1", "222")], moved, BOTH, batch_ids={"g0", "g1"})
+        self.assertEqual((bound_to(plan), plan.refusals), ({"g1": (1, ARTICLE)}, []))
 
     def test_no_match(self):
         plan = plan_bindings([("g1", "A-1", "111")], [store(1, article="A-2", barcode="112")], BOTH)

@@ -118,6 +118,22 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((by_article.ecom_1c_id, by_barcode.ecom_1c_id), (GUID, OTHER))
         self.assertEqual((counts["created"], counts["bound_article"], counts["bound_barcode"]), (0, 1, 1))
 
+    def test_article_and_barcode_of_two_store_products_bind_neither(self):
+        """A 1C product whose article is one store product's and whose barcode another's (a store's article that
+        repeats a supplier's code): neither is guessed, a new product is made, the log says so by each code."""
+        plate = self.store_product("Тарелка", article="T-1")
+        dish = self.store_product("Блюдо", article="D-1", barcode="4600000000036")
+        counts = self.importer._import_catalog(catalog((GUID, "Блюдо большое", "T-1", "4600000000036")))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["bound_barcode"]), (1, 0, 0))
+        self.assertFalse(any((plate | dish).mapped("ecom_1c_id")))
+        self.assertEqual(counts["warnings"][:2], [
+            f"1C product {GUID} was not bound to a product of the store by article «T-1»: the store's product "
+            "«Тарелка» has it, but its other code is another product's of the store («Блюдо»): which one 1C means "
+            "is not guessed",
+            f"1C product {GUID} was not bound to a product of the store by barcode «4600000000036»: the store's "
+            "product «Блюдо» has it, but its other code is another product's of the store («Тарелка»): which one "
+            "1C means is not guessed"])
+
     def test_no_match_makes_a_new_product(self):
         self.store_product("Вилка", article="V-1", barcode="4600000000043")
         counts = self.importer._import_catalog(catalog((GUID, "Нож", "N-1", "4600000000050")))
@@ -395,18 +411,24 @@ class TestStoreProductsBound(ImporterCase):
         self.store_product("Кружка", article="K-1")
         self.store_product("Чашка", article="CH-1")
         self.store_product("Чашка 2", article="CH-1")
+        self.store_product("Блюдо", article="B-1")
+        self.store_product("Тарелка", barcode="4600000000036")
         exchange = self.env["ecom.1c.exchange"].with_context(lang="ru_RU").create({"exchange_type": "catalog"})
         with tempfile.TemporaryDirectory() as folder:
             name = os.path.join(folder, "import.xml")
             with open(name, "wb") as f:
-                f.write(catalog((GUID, "Кружка", "K-1", None), (OTHER, "Чашка", "CH-1", None)).getvalue())
+                f.write(catalog((GUID, "Кружка", "K-1", None), (OTHER, "Чашка", "CH-1", None),
+                                (THIRD, "Блюдо", "B-1", "4600000000036")).getvalue())
             record, error = exchange._import_file("import.xml", name)
         self.assertEqual((record.state, error), ("done", None))
         lines = exchange.messages.splitlines()
         self.assertIn(f"Товар 1С {OTHER} не привязан к товару магазина по артикулу «CH-1»: он есть у нескольких "
                       "товаров магазина («Чашка», «Чашка 2»)", lines)
+        self.assertIn(f"Товар 1С {THIRD} не привязан к товару магазина по артикулу «B-1»: он есть у товара магазина "
+                      "«Блюдо», но другой код товара 1С — у другого товара магазина («Тарелка»): какой из них "
+                      "имеется в виду, не угадывается", lines)
         self.assertIn("Привязано к товарам магазина по артикулу: 1, по штрихкоду: 0", lines)
-        self.assertEqual(exchange.created_count, 1)
+        self.assertEqual(exchange.created_count, 2)
 
     def test_one_query_finds_the_candidates_of_a_batch(self):
         """Binding 20 of the store's products costs the queries of binding 10: one query finds the candidates

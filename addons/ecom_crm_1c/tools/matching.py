@@ -33,6 +33,7 @@ SPLIT = "split"  # the characteristics of one 1C product match variants of diffe
 TEMPLATE_BOUND = "template_bound"  # the store's product is bound to another 1C product
 SHARED = "shared"  # variants of one store product matched by characteristics of several 1C products
 ELSEWHERE = "elsewhere"  # a characteristic's 1C product is another product in Odoo already
+CONFLICT = "conflict"  # the 1C product's other code (article or barcode) is another store product's
 
 # why the duplicate the exchange made of a 1C product did not give way to the store's product (:attr:`Plan.kept`)
 UNMATCHED = "unmatched"  # some characteristics of the 1C product (with a code) match no variant of the store's
@@ -147,7 +148,19 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
     plan = Plan()
     refused = defaultdict(list)
     taken = {}  # variant id: the 1C id it was bound to in this batch
+    # by each code of the mode, the store's products having it: a 1C product whose article is one store
+    # product's and whose barcode another's is neither (which one 1C means is not guessed); a code held by a
+    # product of the batch's own 1C ids counts for none (1C moves it between its products in that file)
+    holders = {kind: defaultdict(set) for kind in kinds(mode)}
+    for candidate in candidates:
+        if candidate.variant_1c_id in batch_ids:
+            continue
+        for kind, keys in holders.items():
+            key = KEYS[kind](candidate.article if kind == ARTICLE else candidate.barcode)
+            if key:
+                keys[key].add(candidate.variant)
     for kind in kinds(mode):
+        other_kind = next((k for k in holders if k != kind), None)
         key_of = KEYS[kind]
         named = defaultdict(list)  # key: the 1C ids naming it
         for full_id, article, barcode in wanted:
@@ -195,6 +208,11 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
             elif characteristic and found[0].variants <= 1:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), NO_VARIANTS, (found[0].name,)))
+            elif other_kind and (other := holders[other_kind].get(
+                    KEYS[other_kind](article if other_kind == ARTICLE else barcode), set())) \
+                    and len(other) == 1 and found[0].variant not in other:
+                refused[full_id].append(Refusal(full_id, kind, code.strip(), CONFLICT, (found[0].name, *sorted(
+                    c.name for c in candidates if c.variant in other))))
             else:
                 plan.binds[full_id] = (found[0], kind)
                 taken[found[0].variant] = full_id
