@@ -2,7 +2,7 @@
     "name": "E-commerce CRM",
     "summary": "CRM for an online store: store pipeline, refusal reasons, request channels, "
     "Russian customer names and a demo store generator",
-    "version": "18.0.1.6.26",
+    "version": "18.0.1.6.27",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",

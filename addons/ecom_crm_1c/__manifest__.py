@@ -1,7 +1,7 @@
 {
     "name": "E-commerce CRM: 1C exchange (CommerceML 2)",
     "summary": "Be the «site» 1C exchanges with: catalog, prices and stock in, orders out, statuses back",
-    "version": "18.0.1.2.21",
+    "version": "18.0.1.2.22",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",

@@ -1,7 +1,7 @@
 {
     "name": "E-commerce CRM: customer scoring",
     "summary": "Daily scoring of every customer: growth, risk and watch groups for the sales team",
-    "version": "18.0.2.3.18",
+    "version": "18.0.2.3.19",
     "category": "Sales/CRM",
     "author": "ecom_crm",
     "license": "LGPL-3",
