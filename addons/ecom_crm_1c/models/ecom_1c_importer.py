@@ -1,8 +1,9 @@
 import time
 from collections import defaultdict
+from contextlib import closing
 from itertools import islice
 
-from odoo import _, api, models
+from odoo import _, api, models, sql_db, tools
 from odoo.tools import SQL
 
 from ..commerceml.characteristics import split_id
@@ -10,6 +11,66 @@ from ..tools import matching
 from .product_product import article_sql, barcode_sql
 
 BATCH = 500
+
+# The foreign keys to product_product / product_template that are no use of the product: its own parts, which go
+# with it and which the exchange or Odoo gives every product it makes ({table: columns}). Any other foreign key,
+# of any module (an OCA one's too), is a use (:func:`product_references`).
+OWN_PARTS = {
+    "product_product": ("product_tmpl_id",),  # its variant: a template of several is no duplicate anyway
+    # its attributes (1C's properties the catalog writes), their values, the variant's combination of them, and
+    # the attributes' list of the templates having them (stored, the lines seen from the attribute)
+    "product_template_attribute_line": ("product_tmpl_id",),
+    "product_template_attribute_value": ("product_tmpl_id",),
+    "product_template_attribute_exclusion": ("product_tmpl_id",),
+    "product_variant_combination": ("product_product_id",),
+    "product_attribute_product_template_rel": ("product_template_id",),
+    # its taxes (every product made gets the company's defaults), tax grid tags and tags
+    "product_taxes_rel": ("prod_id",),
+    "product_supplier_taxes_rel": ("prod_id",),
+    "account_account_tag_product_template_rel": ("product_template_id",),
+    "product_tag_product_template_rel": ("product_template_id",),
+    "product_tag_product_product_rel": ("product_product_id",),
+    # a combo product's choices; the optional, alternative and accessory products *it* offers (sale, website_sale):
+    # src_id; another product offering it (dest_id) uses it
+    "product_combo_product_template_rel": ("product_template_id",),
+    "product_optional_rel": ("src_id",),
+    "product_alternative_rel": ("src_id",),
+    "product_accessory_rel": ("src_id",),
+    # website_sale's extra pictures of it and its eCommerce categories
+    "product_image": ("product_tmpl_id", "product_variant_id"),
+    "product_public_category_product_template_rel": ("product_template_id",),
+}
+# Not foreign keys, so not read: what refers to a record by model and id (ir_attachment: its pictures and files,
+# mail_message / mail_followers / mail_activity: its chatter, ir_model_data: an XML id, a Reference field of any
+# model): the product's own attachments and history, kept on the archived duplicate, or references that Odoo
+# itself leaves dangling when a record goes; none makes the duplicate the store's product.
+
+
+def product_references(cr, registry):
+    """Every foreign key of the database to ``product_product(id)`` or ``product_template(id)``, as
+    ((table, column, referenced table), ...) sorted, read from PostgreSQL's catalog: a module's table Odoo's
+    registry knows nothing of (made by SQL) included. Left out: the product's own parts (:data:`OWN_PARTS`), and
+    the tables of transient models (wizards: label printing...) and of their many2many fields, rows that Odoo
+    removes itself after an hour."""
+    wizards = set()
+    for model in registry.values():
+        if model._transient:
+            wizards.add(model._table)
+            wizards.update(field.relation for field in model._fields.values()
+                           if field.type == "many2many" and field.store)
+    cr.execute("""
+        SELECT DISTINCT r.relname, a.attname, t.relname
+          FROM pg_constraint c
+          JOIN pg_class r ON r.oid = c.conrelid
+          JOIN pg_class t ON t.oid = c.confrelid
+          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+         WHERE c.contype = 'f' AND cardinality(c.conkey) = 1
+           AND t.relname IN ('product_product', 'product_template')
+           AND t.relnamespace = current_schema()::regnamespace AND r.relnamespace = t.relnamespace
+         ORDER BY 1, 2, 3
+    """)
+    return tuple((table, column, target) for table, column, target in cr.fetchall()
+                 if column not in OWN_PARTS.get(table, ()) and table not in wizards)
 
 
 def batched(iterable, size):
@@ -155,30 +216,73 @@ class Ecom1cImporter(models.AbstractModel):
 
     def _replaceable_templates(self, template_ids):
         """{template id: whether nothing uses it} of ``template_ids`` that the exchange made (``ecom_1c_made``), on
-        sale, of one variant holding the product's own 1C id (no characteristic made a variant of it yet): its
-        variant on no sale order line, invoice or bill line, stock move, stock quant (a count not applied yet
-        too), reordering rule, purchase order line or point of sale line (of the apps installed), no lead's
-        product of interest nor win-back's product, the product and its variant in no pricelist rule nor vendor
-        price. One query."""
-        used = [SQL("EXISTS (SELECT FROM %s i WHERE i.product_tmpl_id = pt.id OR i.product_id = pp.id)",
-                    SQL.identifier(self.env[model]._table))
-                for model in ("product.pricelist.item", "product.supplierinfo")]
-        for model, column in (("sale.order.line", "product_id"), ("account.move.line", "product_id"),
-                              ("stock.move", "product_id"), ("stock.quant", "product_id"),
-                              ("stock.warehouse.orderpoint", "product_id"), ("purchase.order.line", "product_id"),
-                              ("pos.order.line", "product_id"), ("crm.lead", "ecom_product_id"),
-                              ("ecom.winback.line", "product_id")):
-            if model in self.env:
-                used.append(SQL("EXISTS (SELECT FROM %s l WHERE l.%s = pp.id)",
-                                SQL.identifier(self.env[model]._table), SQL.identifier(column)))
+        sale, of one variant holding the product's own 1C id (no characteristic made a variant of it yet). Used is
+        a template or variant that a row of any table refers to by a foreign key (:meth:`_product_references`: a
+        sale, invoice, stock, purchase or point of sale line, a pricelist rule, a vendor price, a packaging, a
+        lead, a suggestion, a quotation template, a bill of materials, any module's own table...), save the
+        product's own parts. One query, then for the ones unused the lock and the look at what was committed
+        meanwhile (:meth:`_lock_unused`), which may raise a concurrency error that the exchange runs again."""
         self.env.cr.execute(SQL("""
-            SELECT pt.id, NOT (%(used)s)
+            SELECT pt.id, pp.id, NOT (%(used)s)
               FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
              WHERE pt.id = ANY(%(ids)s) AND pt.ecom_1c_made AND pt.active AND pp.ecom_1c_id = pt.ecom_1c_id
                AND NOT EXISTS (SELECT FROM product_product other WHERE other.product_tmpl_id = pt.id
                                                                    AND other.id != pp.id)
-        """, used=SQL(" OR ").join(used), ids=list(template_ids)))
-        return dict(self.env.cr.fetchall())
+        """, used=self._product_used_sql(SQL("pp.id"), SQL("pt.id")), ids=list(template_ids)))
+        rows = self.env.cr.fetchall()
+        made = {template: unused for template, _variant, unused in rows}
+        for template in self._lock_unused({template: variant for template, variant, unused in rows if unused}):
+            made[template] = False
+        return made
+
+    def _lock_unused(self, unused):
+        """Of the duplicates ``unused`` {template: variant} that this transaction sees unused, those that a
+        transaction committed since its snapshot uses (a set), having locked them all against any new use.
+
+        Odoo runs REPEATABLE READ: the check above sees what was committed when the request's transaction took
+        its snapshot (its first query), and a salesperson may add the duplicate to a quotation meanwhile. A row
+        referring to a product takes a FOR KEY SHARE lock of the product's row (PostgreSQL's foreign key check),
+        held until its transaction ends. So:
+
+        1. the templates and variants are locked FOR UPDATE NOWAIT (FOR UPDATE conflicts with KEY SHARE, FOR NO KEY
+           UPDATE does not): a transaction that refers to one and is still running makes it fail at once
+           (LockNotAvailable, which the exchange's controller has Odoo run again from its start; a step of a file
+           is rolled back whole, never half-applied), and none can refer to one until this transaction ends: its
+           foreign key check waits for the lock, then, since this transaction holding FOR UPDATE changed the rows
+           (the archive), fails to serialise and Odoo runs that request again, when the product is archived;
+        2. a transaction that referred to one and committed after this one's snapshot is invisible here, and
+           took no lock that is still held (PostgreSQL raises no serialisation failure for a row only locked by a
+           transaction since committed): what was committed up to the lock is looked for on a connection of its
+           own, whose snapshot is taken now, after the lock: it sees every use there can be, and this
+           transaction's own rows are the check above's.
+
+        The rows stay locked until the exchange's step commits: the duplicates replaced are archived by then."""
+        if not unused:
+            return set()
+        self.env.cr.execute(SQL("""
+            SELECT pt.id FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
+             WHERE pt.id = ANY(%s) ORDER BY pt.id FOR UPDATE OF pt, pp NOWAIT
+        """, list(unused)))
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as fresh:
+            fresh.execute(SQL(
+                "SELECT v.template FROM unnest(%(templates)s::int[], %(variants)s::int[]) AS v(template, variant)"
+                " WHERE %(used)s", templates=list(unused), variants=list(unused.values()),
+                used=self._product_used_sql(SQL("v.variant"), SQL("v.template"))))
+            return {row[0] for row in fresh.fetchall()}
+
+    def _product_used_sql(self, variant, template):
+        """The condition (SQL) that a row of some table refers to the variant ``variant`` or the template
+        ``template`` (SQL expressions of their ids): an EXISTS a foreign key of :meth:`_product_references`."""
+        return SQL(" OR ").join(
+            SQL("EXISTS (SELECT FROM %s r WHERE r.%s = %s)", SQL.identifier(table), SQL.identifier(column),
+                variant if target == "product_product" else template)
+            for table, column, target in self._product_references())
+
+    @tools.ormcache()
+    def _product_references(self):
+        """The foreign keys to a product that make it used (:func:`product_references`), read once per registry:
+        they change only with a module's installation or removal, which loads a registry anew."""
+        return product_references(self.env.cr, self.env.registry)
 
     def _replace_duplicates(self, plan, counts):
         """The duplicates ``plan.replaced`` {1C product id: template} the exchange made of the store's products that
