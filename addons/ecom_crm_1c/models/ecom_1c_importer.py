@@ -187,10 +187,11 @@ class Ecom1cImporter(models.AbstractModel):
             made = {}
         plan = matching.plan_bindings(wanted, candidates, mode, known, set(named),
                                       file_codes() if file_codes else None,
-                                      replaceable={product for product in elsewhere if made.get(known[product])})
+                                      replaceable={product for product in elsewhere
+                                                   if known[product] in made and not made[known[product]]})
         for refusal in plan.refusals:
             counts["warnings"].append(self._refusal_message(
-                refusal, in_use=made.get(known.get(split_id(refusal.product)[0])) is False))
+                refusal, in_use=made.get(known.get(split_id(refusal.product)[0]))))
         for product, _reason, others in plan.kept:
             counts["warnings"].append(self.env._(
                 "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
@@ -215,7 +216,8 @@ class Ecom1cImporter(models.AbstractModel):
         return set(plan.binds)
 
     def _replaceable_templates(self, template_ids):
-        """{template id: whether nothing uses it} of ``template_ids`` that the exchange made (``ecom_1c_made``), on
+        """{template id: what uses it (:meth:`_reference_label`'s, the first found), or None for nothing} of
+        ``template_ids`` that the exchange made (``ecom_1c_made``), on
         sale, of one variant holding the product's own 1C id (no characteristic made a variant of it yet). Used is
         a template or variant that a row of any table refers to by a foreign key (:meth:`_product_references`: a
         sale, invoice, stock, purchase or point of sale line, a pricelist rule, a vendor price, a packaging, a
@@ -223,21 +225,22 @@ class Ecom1cImporter(models.AbstractModel):
         product's own parts. One query, then for the ones unused the lock and the look at what was committed
         meanwhile (:meth:`_lock_unused`), which may raise a concurrency error that the exchange runs again."""
         self.env.cr.execute(SQL("""
-            SELECT pt.id, pp.id, NOT (%(used)s)
+            SELECT pt.id, pp.id, %(used)s
               FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
              WHERE pt.id = ANY(%(ids)s) AND pt.ecom_1c_made AND pt.active AND pp.ecom_1c_id = pt.ecom_1c_id
                AND NOT EXISTS (SELECT FROM product_product other WHERE other.product_tmpl_id = pt.id
                                                                    AND other.id != pp.id)
         """, used=self._product_used_sql(SQL("pp.id"), SQL("pt.id")), ids=list(template_ids)))
         rows = self.env.cr.fetchall()
-        made = {template: unused for template, _variant, unused in rows}
-        for template in self._lock_unused({template: variant for template, variant, unused in rows if unused}):
-            made[template] = False
-        return made
+        made = {template: used for template, _variant, used in rows}
+        made.update(self._lock_unused({template: variant for template, variant, used in rows if used is None}))
+        return {template: None if used is None else self._reference_label(*self._product_references()[used])
+                for template, used in made.items()}
 
     def _lock_unused(self, unused):
         """Of the duplicates ``unused`` {template: variant} that this transaction sees unused, those that a
-        transaction committed since its snapshot uses (a set), having locked them all against any new use.
+        transaction committed since its snapshot uses ({template: the index of the reference found}), having
+        locked them all against any new use.
 
         Odoo runs REPEATABLE READ: the check above sees what was committed when the request's transaction took
         its snapshot (its first query), and a salesperson may add the duplicate to a quotation meanwhile. A row
@@ -265,18 +268,33 @@ class Ecom1cImporter(models.AbstractModel):
         """, list(unused)))
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as fresh:
             fresh.execute(SQL(
-                "SELECT v.template FROM unnest(%(templates)s::int[], %(variants)s::int[]) AS v(template, variant)"
-                " WHERE %(used)s", templates=list(unused), variants=list(unused.values()),
+                "SELECT * FROM (SELECT v.template, %(used)s AS used"
+                "                 FROM unnest(%(templates)s::int[], %(variants)s::int[]) AS v(template, variant)) u"
+                " WHERE used IS NOT NULL", templates=list(unused), variants=list(unused.values()),
                 used=self._product_used_sql(SQL("v.variant"), SQL("v.template"))))
-            return {row[0] for row in fresh.fetchall()}
+            return dict(fresh.fetchall())
 
     def _product_used_sql(self, variant, template):
-        """The condition (SQL) that a row of some table refers to the variant ``variant`` or the template
-        ``template`` (SQL expressions of their ids): an EXISTS a foreign key of :meth:`_product_references`."""
-        return SQL(" OR ").join(
-            SQL("EXISTS (SELECT FROM %s r WHERE r.%s = %s)", SQL.identifier(table), SQL.identifier(column),
-                variant if target == "product_product" else template)
-            for table, column, target in self._product_references())
+        """The SQL expression of which foreign key of :meth:`_product_references` (its index) a row of its table
+        refers by to the variant ``variant`` or the template ``template`` (SQL expressions of their ids), the first
+        found, NULL for none: an EXISTS a foreign key, COALESCE evaluating them until one is found."""
+        return SQL("COALESCE(%s)", SQL(", ").join([
+            SQL("CASE WHEN EXISTS (SELECT FROM %s r WHERE r.%s = %s) THEN %s END", SQL.identifier(table),
+                SQL.identifier(column), variant if target == "product_product" else template, index)
+            for index, (table, column, target) in enumerate(self._product_references())] + [SQL("NULL::int")]))
+
+    def _reference_label(self, table, column, _target):
+        """What the exchange's log calls the rows of ``table`` referring to a product by ``column``: the name of
+        the model of that table (in the log's language), of a many2many field «model: field»; else the table's."""
+        for model in self.env.registry.values():
+            if model._table == table and not model._abstract:
+                return self.env["ir.model"]._get(model._name).name or model._description
+            for field in model._fields.values():
+                if field.type == "many2many" and field.store and field.relation == table:
+                    return "%s: %s" % (self.env["ir.model"]._get(model._name).name or model._description,
+                                       self.env["ir.model.fields"]._get(model._name, field.name).field_description
+                                       or field.string)
+        return table
 
     @tools.ormcache()
     def _product_references(self):
@@ -329,7 +347,8 @@ class Ecom1cImporter(models.AbstractModel):
 
     def _refusal_message(self, refusal, in_use=False):
         """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`);
-        ``in_use``: the 1C product of an ``ELSEWHERE`` one is a duplicate the exchange made, that something uses."""
+        ``in_use``: the 1C product of an ``ELSEWHERE`` one is a duplicate the exchange made, that something uses:
+        what (:meth:`_reference_label`)."""
         names = refusal.others
         reasons = {
             matching.SEVERAL_STORE: lambda: self.env._(
@@ -368,8 +387,8 @@ class Ecom1cImporter(models.AbstractModel):
         if refusal.reason == matching.ELSEWHERE and in_use:
             reasons[matching.ELSEWHERE] = lambda: self.env._(
                 "the store's product «%(name)s» has it, but 1C product %(other)s is a product the exchange made that "
-                "is in use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
-                name=names[0], other=names[1])
+                "is in use already (a record of «%(use)s» refers to it): it is not replaced",
+                name=names[0], other=names[1], use=in_use)
         by = self.env._("by article «%s»", refusal.code) if refusal.kind == matching.ARTICLE else \
             self.env._("by barcode «%s»", refusal.code)
         return self.env._("1C product %(product)s was not bound to a product of the store %(by)s: %(reason)s",
