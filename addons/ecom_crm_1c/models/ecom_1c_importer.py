@@ -291,9 +291,9 @@ class Ecom1cImporter(models.AbstractModel):
                 return self.env["ir.model"]._get(model._name).name or model._description
             for field in model._fields.values():
                 if field.type == "many2many" and field.store and field.relation == table:
-                    return "%s: %s" % (self.env["ir.model"]._get(model._name).name or model._description,
-                                       self.env["ir.model.fields"]._get(model._name, field.name).field_description
-                                       or field.string)
+                    label = self.env["ir.model.fields"]._get(model._name, field.name).field_description
+                    return f"{self.env['ir.model']._get(model._name).name or model._description}: " \
+                           f"{label or field.string}"
         return table
 
     @tools.ormcache()

@@ -11,6 +11,7 @@ import tempfile
 from odoo.fields import Command
 from odoo.tests import tagged
 
+from ..models.ecom_1c_importer import product_references
 from .common import ImporterCase, path
 
 GUID = "7b1c0f00-0000-4000-8000-00000000d001"
@@ -199,6 +200,73 @@ class TestDuplicatesReplaced(ImporterCase):
             f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's product "
             f"«Футболка» has it, but 1C product {GUID} is a product the exchange made that is in use already \\(a "
             "record of «(Stock Move|Product Moves \\(Stock Move Line\\)|Quants)» refers to it\\): it is not replaced"))
+
+    def in_use_warning(self, use, guid=GUID, article="TS-S"):
+        return (f"1C product {guid}#s was not bound to a product of the store by article «{article}»: the store's "
+                f"product «Футболка» has it, but 1C product {guid} is a product the exchange made that is in use "
+                f"already (a record of «{use}» refers to it): it is not replaced")
+
+    def test_a_duplicate_packed_or_offered_by_the_scoring_stays(self):
+        """Uses no list of the exchange names: a packaging the store gave the duplicate, a scheduled contact's
+        outcome offering it (ecom_crm_scoring): kept, said why; with none, the same duplicate would go."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        self.env["product.packaging"].create({"name": "Коробка 10 шт", "qty": 10,
+                                              "product_id": duplicate.product_variant_id.id})
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, GUID, []))
+        self.assertIn(self.in_use_warning("Product Packaging"), counts["warnings"])
+        other = "7b1c0f00-0000-4000-8000-00000000d003"
+        self.importer._import_catalog(catalog_207(products=(other,)))
+        duplicate = self.Template.search([("ecom_1c_id", "=", other)])
+        customer = self.env["res.partner"].create({"name": "Покупатель"})
+        self.env["ecom.scoring.outcome"].create({"partner_id": customer.id, "outcome": "declined",
+                                                 "product_id": duplicate.product_variant_id.id})
+        for variant, code in zip(self.shirt.product_variant_ids.sorted("id"), ("T3-S", "T3-M", "T3-L"), strict=True):
+            variant.default_code = code
+        counts = self.importer._import_offers(offers_207(*[(c, f"T3-{s}", s, p, q, other)
+                                                           for c, _a, s, p, q in SIZES]))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, other, []))
+        self.assertIn(self.in_use_warning("Outcome of a scheduled contact", other, "T3-S"), counts["warnings"])
+
+    def test_any_module_s_foreign_key_to_a_product_is_a_use(self):
+        """The uses are the database's foreign keys to a product, whatever module made the table (here one made
+        by SQL, as a module to come would), save the product's own parts (its taxes, attributes, tags, the
+        optional products it offers) and wizards' rows; a row of the new table keeps the duplicate, named by its
+        table (no model has it)."""
+        cached = self.importer._product_references()
+        self.env.cr.execute("CREATE TABLE x_ecom_test_reserved (id serial PRIMARY KEY, "
+                            "item_id int REFERENCES product_product(id))")
+        references = product_references(self.env.cr, self.env.registry)
+        for reference in (("x_ecom_test_reserved", "item_id", "product_product"),
+                          ("sale_order_line", "product_id", "product_product"),
+                          ("sale_order_template_line", "product_id", "product_product"),
+                          ("product_packaging", "product_id", "product_product"),
+                          ("product_pricelist_item", "product_tmpl_id", "product_template"),
+                          ("product_optional_rel", "dest_id", "product_template"),
+                          ("ecom_customer_suggestion", "source_product_id", "product_product"),
+                          ("ecom_scoring_outcome", "product_id", "product_product")):
+            self.assertIn(reference, references)
+        for own in (("product_product", "product_tmpl_id", "product_template"),
+                    ("product_taxes_rel", "prod_id", "product_template"),
+                    ("product_optional_rel", "src_id", "product_template"),
+                    ("product_template_attribute_line", "product_tmpl_id", "product_template"),
+                    ("product_variant_combination", "product_product_id", "product_product"),
+                    ("product_label_layout_product_product_rel", "product_product_id", "product_product")):
+            self.assertNotIn(own, references)
+        self.assertEqual(self.importer._product_references(), cached,
+                         "read once per registry: a module installed loads a registry anew")
+        self.env.registry.clear_cache()
+        self.addCleanup(self.env.registry.clear_cache)  # before the table goes with the test's transaction
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        self.env.cr.execute("INSERT INTO x_ecom_test_reserved (item_id) VALUES (%s)", [duplicate.product_variant_id.id])
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, GUID, []))
+        self.assertIn(self.in_use_warning("x_ecom_test_reserved"), counts["warnings"])
 
     def test_a_product_of_the_store_is_never_replaced(self):
         """A product the store made and bound to 1C (its template's 1C id, written over the API) is no duplicate:
