@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.addons.ecom_crm.tests.test_concurrency import ConcurrencyCase
+from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
@@ -25,6 +26,7 @@ from ..controllers import exchange as exchange_module
 from ..controllers.exchange import FILE_LOCK, IMPORT_LOCK, ExchangeController
 from ..models import ecom_1c_exchange as exchange_model
 from ..models.sale_order import COMMITTED, COMMITTED_HORIZON, COMMITTED_SNAPSHOT, OVERLAP
+from . import test_duplicates_replaced
 from .common import big_catalog, big_catalog_id
 
 
@@ -1176,3 +1178,136 @@ class TestSessionRowConcurrency(ConcurrencyCase):
                                    "nothing archived, send the exchange again\n")
         self.assertEqual(self.committed(lambda env: env["ecom.1c.session"].browse(session_id).exchange_id.state),
                          "running")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestDuplicateSwapConcurrency(ConcurrencyCase):
+    """The store's product of sizes replacing the duplicate the exchange made (CommerceML 2.05 on: see
+    test_duplicates_replaced.py) while a salesperson adds the duplicate to a quotation, in a transaction of their
+    own (Odoo's REPEATABLE READ): the swap never leaves their line on an archived duplicate unsaid."""
+
+    GUID = "7b1c0f00-0000-4000-8000-00000000d0c1"
+
+    def setUp(self):
+        super().setUp()
+        self.ids = self.committed(self.products)
+        self.addCleanup(self.committed, self.remove)
+
+    def products(self, env):
+        """Committed: the store's product of three sizes (articles TS-S, TS-M, TS-L), the duplicate 1C's
+        catalog made of the 1C product (one variant), a customer; the company matching by article (its default:
+        the test's own transaction holds the company's row)."""
+        if env.company.ecom_1c_match_by not in ("article", "article_barcode"):
+            self.skipTest("the company does not match the store's products by article")
+        size = env["product.attribute"].create({"name": "Размер (конкурентный тест)", "value_ids": [
+            Command.create({"name": name}) for name in "SML"]})
+        shirt = env["product.template"].create({"name": "Футболка", "attribute_line_ids": [Command.create(
+            {"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})]})
+        for variant, name in zip(shirt.product_variant_ids.sorted("id"), "SML", strict=True):
+            variant.default_code = f"TS-{name}"
+        duplicate = env["product.template"].create({"name": "Футболка хлопковая", "ecom_1c_id": self.GUID,
+                                                    "ecom_1c_made": True, "ecom_1c_catalog_id": "c207"})
+        duplicate.product_variant_id.ecom_1c_id = self.GUID
+        partner = env["res.partner"].create({"name": "Покупатель (конкурентный тест)"})
+        env.cr.execute("SELECT COALESCE(max(id), 0) FROM ecom_1c_price_type")
+        return SimpleNamespace(attribute=size.id, shirt=shirt.id, duplicate=duplicate.id,
+                               variant=duplicate.product_variant_id.id, partner=partner.id,
+                               price_types=env.cr.fetchone()[0])
+
+    def remove(self, env):
+        ids = self.ids
+        orders = env["sale.order"].search([("partner_id", "=", ids.partner)])
+        orders._action_cancel()
+        orders.unlink()
+        env["product.template"].with_context(active_test=False).browse([ids.shirt, ids.duplicate]).unlink()
+        env["product.attribute"].browse(ids.attribute).unlink()
+        env["res.partner"].browse(ids.partner).unlink()
+        env["ecom.1c.price.type"].search([("id", ">", ids.price_types)]).unlink()
+
+    def quotation(self, env):
+        """The salesperson's quotation of the duplicate."""
+        env["sale.order"].create({"partner_id": self.ids.partner, "order_line": [
+            Command.create({"product_id": self.ids.variant, "product_uom_qty": 1})]})
+        env.flush_all()
+
+    def offers(self, env):
+        """The exchange's step importing 1C's offers: the three sizes by their articles; its counts."""
+        sizes = [(name.lower(), f"TS-{name}", name, None, 0, self.GUID) for name in "SML"]
+        return env["ecom.1c.importer"]._import_offers(test_duplicates_replaced.offers_207(*sizes))
+
+    def test_a_quotation_committed_after_the_exchange_s_snapshot_keeps_the_duplicate(self):
+        """The exchange's transaction took its snapshot (it read the products), then a salesperson's quotation
+        of the duplicate is committed: invisible to the snapshot, it is seen all the same (after the lock, on a
+        snapshot of its own), the duplicate stays, and the log says what uses it."""
+        exchange = self.registry.cursor()
+        try:
+            env = api.Environment(exchange, SUPERUSER_ID, {})
+            self.assertEqual(env["sale.order.line"].search_count([("product_id", "=", self.ids.variant)]), 0)
+            self.committed(self.quotation)
+            self.assertEqual(env["sale.order.line"].search_count([("product_id", "=", self.ids.variant)]), 0,
+                             "after the snapshot: not seen by it")
+            counts = self.offers(env)
+            duplicate = env["product.template"].browse(self.ids.duplicate)
+            self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["notes"], counts["archived"]),
+                             (True, self.GUID, [], 0))
+            self.assertFalse(env["product.template"].browse(self.ids.shirt).ecom_1c_id)
+            self.assertIn(
+                f"1C product {self.GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+                f"product «Футболка» has it, but 1C product {self.GUID} is a product the exchange made that is in "
+                "use already (a record of «Sales Order Line» refers to it): it is not replaced", counts["warnings"])
+        finally:
+            exchange.rollback()
+            exchange.close()
+
+    def test_a_quotation_being_saved_makes_the_exchange_run_again(self):
+        """The salesperson's transaction added the duplicate to a quotation and has not committed yet: the swap
+        neither waits for it (to archive the duplicate once it committed, blind to its line) nor goes on: the step
+        fails to lock the duplicate at once, a concurrency error that the exchange's controller has Odoo run again
+        from its start (nothing of the step applied); run again, it sees the line and keeps the duplicate."""
+        outcome = self.beside_uncommitted(self.quotation, self.offers)
+        self.assertIsInstance(outcome.get("error"), psycopg2.errors.LockNotAvailable, outcome.get("result"))
+        self.assertTrue(issubclass(psycopg2.errors.LockNotAvailable,
+                                   exchange_module.PG_CONCURRENCY_EXCEPTIONS_TO_RETRY))
+        counts = self.committed(self.offers)
+        self.assertEqual((counts["archived"], counts["notes"]), (0, []))
+        self.assertIn(
+            f"1C product {self.GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
+            f"product «Футболка» has it, but 1C product {self.GUID} is a product the exchange made that is in "
+            "use already (a record of «Sales Order Line» refers to it): it is not replaced", counts["warnings"])
+        self.assertTrue(self.committed(lambda env: env["product.template"].browse(self.ids.duplicate).active))
+
+    def test_a_quotation_begun_before_the_swap_commits_fails_to_serialise(self):
+        """The other way round: the exchange swapped (the duplicate archived, not committed yet) when the
+        salesperson's transaction, begun before, adds the duplicate: its foreign key check waits for the
+        exchange's lock, then fails to serialise (Odoo runs the request again, when the duplicate is archived),
+        never committing a line the swap did not see."""
+        def swap(env):
+            counts = self.offers(env)
+            self.assertEqual((counts["archived"], env["product.template"].browse(self.ids.duplicate).active),
+                             (1, False))
+            env.flush_all()
+
+        def begun(env):
+            env.cr.execute("SELECT count(*) FROM sale_order")  # its snapshot: before the swap commits
+            started.set()
+            gate.wait(30)
+            self.quotation(env)
+
+        started, gate = threading.Event(), threading.Event()
+        exchange = self.registry.cursor()
+        thread = None
+        try:
+            thread, outcome = self.in_thread(begun)
+            self.assertTrue(started.wait(30))
+            swap(api.Environment(exchange, SUPERUSER_ID, {}))
+            gate.set()
+            self.wait_for_lock_or_end(self.backend_pid(exchange), thread)
+            exchange.commit()
+        finally:
+            gate.set()
+            exchange.close()
+            if thread:
+                self.join(thread, outcome)
+        self.assertIsInstance(outcome.get("error"), psycopg2.errors.SerializationFailure)
+        self.assertEqual(self.committed(lambda env: env["sale.order.line"].search_count(
+            [("product_id", "=", self.ids.variant)])), 0)
