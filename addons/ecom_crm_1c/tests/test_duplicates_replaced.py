@@ -305,6 +305,18 @@ class TestDuplicatesReplaced(ImporterCase):
                       "созданный обменом дубль архивирован", exchange.messages.splitlines())
         self.assertEqual(exchange.warning_count, 0, "said as the summary is: no warning")
 
+    def test_the_log_says_what_uses_the_duplicate_in_russian(self):
+        """A Russian store's log names the use of a duplicate kept in Russian: the model's own name."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c", "product"], ["ru_RU"], overwrite=True)
+        self.importer._import_catalog(catalog_207())
+        self.env["product.packaging"].create({"name": "Коробка", "qty": 10,
+                                              "product_id": self.duplicate().product_variant_id.id})
+        counts = self.importer.with_context(lang="ru_RU")._import_offers(offers_207(*SIZES))
+        self.assertIn(f"Товар 1С {GUID}#s не привязан к товару магазина по артикулу «TS-S»: он есть у товара "
+                      f"магазина «Футболка», но товар 1С {GUID} — товар, созданный обменом и уже используемый (на него "
+                      "ссылается запись «Упаковка продукта»): он не заменяется", counts["warnings"])
+
     def test_duplicates_replaced_set_based(self):
         """Replacing the duplicates of 4 store products costs the queries of replacing 2: the untouched ones found
         in one query, the store's products and the duplicates written a table at once, archived together."""
