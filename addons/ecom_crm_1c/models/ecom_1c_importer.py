@@ -43,7 +43,9 @@ OWN_PARTS = {
 # Not foreign keys, so not read: what refers to a record by model and id (ir_attachment: its pictures and files,
 # mail_message / mail_followers / mail_activity: its chatter, ir_model_data: an XML id, a Reference field of any
 # model): the product's own attachments and history, kept on the archived duplicate, or references that Odoo
-# itself leaves dangling when a record goes; none makes the duplicate the store's product.
+# itself leaves dangling when a record goes; none makes the duplicate the store's product. The exchange keeps no
+# table of its own referring to products: their 1C ids are on the products, 1C's pictures their image fields (in
+# ir_attachment), 1C's properties their attribute lines (above).
 
 
 def product_references(cr, registry):
@@ -217,9 +219,8 @@ class Ecom1cImporter(models.AbstractModel):
 
     def _replaceable_templates(self, template_ids):
         """{template id: what uses it (:meth:`_reference_label`'s, the first found), or None for nothing} of
-        ``template_ids`` that the exchange made (``ecom_1c_made``), on
-        sale, of one variant holding the product's own 1C id (no characteristic made a variant of it yet). Used is
-        a template or variant that a row of any table refers to by a foreign key (:meth:`_product_references`: a
+        ``template_ids`` that the exchange made (``ecom_1c_made``), on sale, of one variant holding the product's own
+        1C id (no characteristic made a variant of it yet). Used is a template or variant that a row of any table refers to by a foreign key (:meth:`_product_references`: a
         sale, invoice, stock, purchase or point of sale line, a pricelist rule, a vendor price, a packaging, a
         lead, a suggestion, a quotation template, a bill of materials, any module's own table...), save the
         product's own parts. One query, then for the ones unused the lock and the look at what was committed
@@ -261,7 +262,7 @@ class Ecom1cImporter(models.AbstractModel):
 
         The rows stay locked until the exchange's step commits: the duplicates replaced are archived by then."""
         if not unused:
-            return set()
+            return {}
         self.env.cr.execute(SQL("""
             SELECT pt.id FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
              WHERE pt.id = ANY(%s) ORDER BY pt.id FOR UPDATE OF pt, pp NOWAIT
