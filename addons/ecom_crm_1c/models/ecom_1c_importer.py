@@ -220,11 +220,12 @@ class Ecom1cImporter(models.AbstractModel):
     def _replaceable_templates(self, template_ids):
         """{template id: what uses it (:meth:`_reference_label`'s, the first found), or None for nothing} of
         ``template_ids`` that the exchange made (``ecom_1c_made``), on sale, of one variant holding the product's own
-        1C id (no characteristic made a variant of it yet). Used is a template or variant that a row of any table refers to by a foreign key (:meth:`_product_references`: a
-        sale, invoice, stock, purchase or point of sale line, a pricelist rule, a vendor price, a packaging, a
-        lead, a suggestion, a quotation template, a bill of materials, any module's own table...), save the
-        product's own parts. One query, then for the ones unused the lock and the look at what was committed
-        meanwhile (:meth:`_lock_unused`), which may raise a concurrency error that the exchange runs again."""
+        1C id (no characteristic made a variant of it yet). Used is a template or variant that a row of any table
+        refers to by a foreign key (:meth:`_product_references`: a sale, invoice, stock, purchase or point of sale
+        line, a pricelist rule, a vendor price, a packaging, a lead, a suggestion, a quotation template, a bill of
+        materials, any module's own table...), save the product's own parts. One query, then for the ones unused
+        the lock and the look at what was committed meanwhile (:meth:`_lock_unused`), which may raise a concurrency
+        error that the exchange runs again."""
         self.env.cr.execute(SQL("""
             SELECT pt.id, pp.id, %(used)s
               FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
