@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..commerceml.characteristics import split_id
 from ..tools import matching
-from .product_product import article_sql, barcode_sql
+from .product_product import article_sql, barcode_sql, normalizes_unicode
 
 BATCH = 500
 
@@ -110,7 +110,8 @@ class Ecom1cImporter(models.AbstractModel):
              WHERE pp.active AND pt.active AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
                AND (%(article)s = ANY(%(articles)s::text[]) OR %(barcode)s = ANY(%(barcodes)s::text[]))
         """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes,
-            article=article_sql(SQL("pp.default_code")), barcode=barcode_sql(SQL("pp.barcode"))))
+            article=article_sql(SQL("pp.default_code"), normalizes_unicode(self.env.cr)),
+            barcode=barcode_sql(SQL("pp.barcode"))))
         candidates = [matching.Candidate(variant=row[0], template=row[1], article=row[2], barcode=row[3],
                                          variant_1c_id=row[4], template_1c_id=row[5], variants=row[6], name=row[7])
                       for row in self.env.cr.fetchall()]

@@ -9,10 +9,14 @@ other 1C product took it in the same batch. Otherwise the product is made as a n
 not bind it is said (:class:`Refusal`).
 
 Codes are compared as people type them: an article without the spaces around it, its inner runs of
-spaces one space, letters of either case one (``« арт-001 »`` is ``«АРТ-001»``); a barcode without any space
-(``«4600 0000 0001 2»`` is ``«4600000000012»``). An empty code never matches.
+spaces one space, letters of either case one (``« арт-001 »`` is ``«АРТ-001»``), a Cyrillic letter that looks
+like a Latin one as that Latin letter (``«АВ-100»`` typed in Cyrillic is ``«AB-100»``), any dash as ``-``, and
+Unicode's compatibility forms as their plain letters (NFKC: full-width digits, a «й» typed as «и» and a breve);
+a barcode without any space, and a GTIN (8, 12, 13 or 14 digits) as its 14 digits (``«012345678905»``, a UPC-A,
+is the EAN-13 ``«0012345678905»``). An empty code never matches.
 """
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -44,16 +48,46 @@ UNMATCHED = "unmatched"  # some characteristics of the 1C product (with a code) 
 SPACES = "".join(char for char in map(chr, range(0x3001)) if char.isspace())
 
 
+# the Cyrillic letters 1C users type for the Latin ones they look like (a Russian keyboard layout left on), in
+# articles the store's site has in Latin, or the reverse: compared as that Latin letter, of either case (an
+# article's case does not count). Two Cyrillic articles stay two (no two of these fold to one letter): only a
+# Cyrillic and a Latin spelling of one article are one
+LOOKALIKES = {"А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t",
+              "Х": "x", "У": "y"}
+# the dashes typed for a hyphen (a word processor's en dash, a spreadsheet's minus sign): compared as «-»; the
+# full-width, small, superscript and subscript ones are these or «-» once NFKC-normalized
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# the capitals of Latin-1, the Latin Extended, Greek and Cyrillic letters (an NFKC-normalized text's only: not
+# «Ǆ»), the look-alikes apart, and their small letters: folded by a mapping of their own, not by PostgreSQL's
+# ``lower()``, whose letters are the database's LC_CTYPE's (A–Z only in LC_CTYPE C; «I» is «ı» in a Turkish one)
+CAPITALS = "".join(char for char in map(chr, range(0x00C0, 0x0530))
+                   if char.lower() != char and len(char.lower()) == 1 and char not in LOOKALIKES
+                   and unicodedata.normalize("NFKC", char) == char)
+# what an article's characters are compared as, besides A–Z in small letters and the spaces: one mapping, in
+# Python (:func:`article_key`) and in SQL (``translate()``, :func:`..models.product_product.article_sql`)
+FOLD_FROM = DASHES + "".join(LOOKALIKES) + "".join(LOOKALIKES).lower() + CAPITALS
+FOLD_TO = "-" * len(DASHES) + "".join(LOOKALIKES.values()) * 2 + CAPITALS.lower()
+_FOLD = str.maketrans(FOLD_FROM + "ABCDEFGHIJKLMNOPQRSTUVWXYZ", FOLD_TO + "abcdefghijklmnopqrstuvwxyz")
+# the lengths of the GTINs (EAN-8, UPC-A, EAN-13, GTIN-14): GS1 compares them as 14 digits, zeros on the left
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
 def article_key(value):
-    """The article ``value`` as it is compared: the spaces around it dropped, each inner run of spaces one
-    space, in lower case (``str.lower``, as PostgreSQL's ``lower()`` folds: the store's codes are folded by the
-    database); None for an empty one."""
-    return " ".join((value or "").split()).lower() or None
+    """The article ``value`` as it is compared: NFKC-normalized, the spaces around it dropped, each inner run of
+    spaces one space, its letters folded (:data:`FOLD_FROM`: small letters, a Cyrillic look-alike as its Latin
+    letter, a dash as «-»), the same in every database (the store's codes are folded by the database: SQL's
+    ``lower()`` folds A–Z alone there); None for an empty one."""
+    return " ".join(unicodedata.normalize("NFKC", value or "").split()).translate(_FOLD) or None
 
 
 def barcode_key(value):
-    """The barcode ``value`` as it is compared: without any space; None for an empty one."""
-    return "".join((value or "").split()) or None
+    """The barcode ``value`` as it is compared: without any space, a GTIN (8, 12, 13 or 14 digits) as 14 digits
+    (UPC-A «012345678905», EAN-13 «0012345678905» and GTIN-14 «00012345678905» are one); None for an empty one.
+    Any other code (letters, other lengths: a store's internal codes, Code 128) as written, spaces apart."""
+    code = "".join((value or "").split())
+    if code.isascii() and code.isdigit() and len(code) in GTIN_LENGTHS:
+        return code.zfill(14)
+    return code or None
 
 
 KEYS = {ARTICLE: article_key, BARCODE: barcode_key}
