@@ -75,7 +75,7 @@ class ProductProduct(models.Model):
         article = "default_code_folded" if nfkc else "default_code_folded_plain"
         for name, expression in ((article, article_sql(SQL.identifier("default_code"), nfkc)),
                                  ("barcode_gtin", barcode_sql(SQL.identifier("barcode")))):
-            self.env.cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON product_product (%s)",
+            self.env.cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON product_product ((%s))",
                                     SQL.identifier(f"product_product_ecom_1c_{name}_index"), expression))
         # the indexes of the expressions the codes were compared by before (no look-alike, dash nor NFKC folded, a
         # barcode not as its GTIN), and the article's of the other kind of database (one restored from PostgreSQL

@@ -5,6 +5,7 @@ there is no doubt, instead of making a second product of each; the offers then p
 import io
 import os
 import tempfile
+import unicodedata
 
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -14,7 +15,7 @@ from odoo.tools import SQL
 from ..commerceml import read_product_codes
 from ..models import ecom_1c_import_catalog as catalog_module
 from ..models import ecom_1c_importer as importer_module
-from ..models.product_product import article_sql, barcode_sql
+from ..models.product_product import article_sql, barcode_sql, normalizes_unicode
 from ..tools.matching import article_key, barcode_key
 from ..tools.savepoint import savepoint
 from .common import ImporterCase, path
@@ -109,6 +110,45 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((spoon.ecom_1c_id, by_article.ecom_1c_id), (GUID, False))
         self.assertEqual(spoon.barcode, "4600 0000 0001 2", "the barcode is 1C's from then on, as written there")
 
+    def test_bound_by_a_gtin_written_otherwise(self):
+        """The store's UPC-A (12 digits) is 1C's EAN-13 (a leading 0), a GTIN-14 another's: GS1's one GTIN binds;
+        the stored barcode is not rewritten by the comparison (1C's written as 1C writes it, as any bound product's),
+        and the log names the code as 1C wrote it."""
+        self.env.company.ecom_1c_match_by = "barcode"
+        spoon = self.store_product("Ложка", barcode="012345678905")
+        fork = self.store_product("Вилка", barcode="4600000000043")
+        knife = self.store_product("Нож", barcode="46000012")
+        counts = self.importer._import_catalog(catalog((GUID, "Ложка чайная", "L-1", "0012345678905"),
+                                                       (OTHER, "Вилка столовая", "V-1", "04600000000043")))
+        self.assertEqual((counts["created"], counts["bound_barcode"], counts["warnings"]), (0, 2, []))
+        self.assertEqual((spoon.ecom_1c_id, fork.ecom_1c_id), (GUID, OTHER))
+        self.assertEqual((spoon.barcode, fork.barcode), ("0012345678905", "04600000000043"))
+        self.assertEqual(knife.barcode, "46000012")
+        self.store_product("Нож 2", barcode="00000046000012")
+        counts = self.importer._import_catalog(catalog((THIRD, "Нож", "N-1", "0000046000012")))
+        self.assertEqual((counts["created"], knife.ecom_1c_id), (1, False))
+        self.assertEqual(counts["warnings"], [
+            f"1C product {THIRD} was not bound to a product of the store by barcode «0000046000012»: several "
+            "products of the store have it («Нож», «Нож 2»)"])
+
+    def test_bound_by_an_article_typed_with_cyrillic_look_alikes(self):
+        """1C's article «АВ–100» typed in Cyrillic with an en dash is the store site's Latin «AB-100»; a full-width
+        «ＫＴ－５» is «KT-5». Two store products of one look (one Latin, one Cyrillic) bind neither, said."""
+        ab = self.store_product("Кабель", article="AB-100")
+        kt = self.store_product("Кабель КТ", article="kt\u20115")
+        twin_latin = self.store_product("Розетка", article="PC-1")
+        twin_cyrillic = self.store_product("Розетка (копия)", article="РС-1")
+        counts = self.importer._import_catalog(catalog((GUID, "Кабель 1С", "АВ\u2013100", None),
+                                                       (OTHER, "Кабель КТ 1С", "ＫＴ－５", None),
+                                                       (THIRD, "Розетка 1С", "PC-1", None)))
+        self.assertEqual((ab.ecom_1c_id, kt.ecom_1c_id), (GUID, OTHER))
+        self.assertEqual((counts["created"], counts["bound_article"]), (1, 2))
+        self.assertEqual(ab.default_code, "АВ\u2013100", "1C's article as 1C writes it, as any bound product's")
+        self.assertFalse(any((twin_latin | twin_cyrillic).mapped("ecom_1c_id")))
+        self.assertEqual(counts["warnings"], [
+            f"1C product {THIRD} was not bound to a product of the store by article «PC-1»: several products of the "
+            "store have it («Розетка», «Розетка (копия)»)"])
+
     def test_article_then_barcode(self):
         """The article first; a 1C product whose article binds nothing is looked for by its barcode."""
         by_article = self.store_product("Тарелка", article="T-1", barcode="4600000000029")
@@ -193,23 +233,57 @@ class TestStoreProductsBound(ImporterCase):
 
     def test_codes_folded_by_the_database_whatever_its_ctype(self):
         """The store's codes are folded in SQL as Python folds 1C's, even where ``lower()`` folds no Cyrillic
-        letter (a database created with LC_CTYPE C: COLLATE "C" here) and a no-break space is no space."""
-        for typed in ["Б-130001", "б-130001", "02.03.04-БР-Т", " Арт\u00a0\u00a0Ё-1\t", "ЇҚҰ-2", "SH-10"]:
-            self.env.cr.execute(SQL("SELECT %s", article_sql(SQL('%s COLLATE "C"', typed))))
-            self.assertEqual(self.env.cr.fetchone()[0], article_key(typed), typed)
-        self.env.cr.execute(SQL("SELECT %s", barcode_sql(SQL('%s COLLATE "C"', "4600\u00a00000 0001\u20092"))))
-        self.assertEqual(self.env.cr.fetchone()[0], barcode_key("4600\u00a00000 0001\u20092"))
+        letter (a database created with LC_CTYPE C: COLLATE "C" here), folds «I» as «ı» (a Turkish one), and a
+        no-break space is no space: look-alikes, dashes, compatibility forms (NFKC), other scripts' capitals."""
+        articles = [
+            "Б-130001", "б-130001", "02.03.04-БР-Т", " Арт\u00a0\u00a0Ё-1\t", "ЇҚҰ-2", "SH-10", "АВ-100", "AB-100",
+            "авекмнорстху АВЕКМНОРСТХУ", "IİıI-1", "ÄÖÜß-ẞ", "ΣΑΒ-ς", "Ǆ-ǅ-ǆ", "ＡＢ－１００", "Чаи\u0306-й",
+            "A\u2010B\u2011C\u2012D\u2013E\u2014F\u2015G\u2212H\ufe63I\uff0dJ\u207bK\u208bL", "x\u3000y\u2009\u2009z",
+            "Ⅻⅰ㎏½", "Ω\u2126K\u212a", "ﬁ-ﬀ", "\u00ad-\u200b", "Ꭰ-ꭰ", "ႠႡ-ⴀ", "Ա-ա", "ǈ", "",
+        ]
+        barcodes = ["4600\u00a00000 0001\u20092", "012345678905", "0012345678905", "00012345678905", "46000012",
+                    "4600001", "ABC-0012345678905", "\uff14\uff16\uff10\uff10\uff10\uff10\uff10\uff11",
+                    "0 12345 67890 5", "46000000000123456", ""]
+        self.env.cr.execute("SELECT collname FROM pg_collation WHERE collname IN ('C', 'tr-TR-x-icu', 'ru-RU-x-icu')")
+        collations = [row[0] for row in self.env.cr.fetchall()]
+        self.assertIn("C", collations)
+        for collation in collations:
+            for typed in articles:
+                self.env.cr.execute(SQL("SELECT %s", article_sql(SQL("%s COLLATE %s", typed,
+                                                                     SQL.identifier(collation)))))
+                self.assertEqual(self.env.cr.fetchone()[0] or None, article_key(typed), (collation, typed))
+            for typed in barcodes:
+                self.env.cr.execute(SQL("SELECT %s", barcode_sql(SQL("%s COLLATE %s", typed,
+                                                                     SQL.identifier(collation)))))
+                self.assertEqual(self.env.cr.fetchone()[0] or None, barcode_key(typed), (collation, typed))
+        # a database that cannot normalize (PostgreSQL 12, not UTF8) folds all the rest alike
+        for typed in articles:
+            if unicodedata.normalize("NFKC", typed) == typed:
+                self.env.cr.execute(SQL("SELECT %s", article_sql(SQL('%s COLLATE "C"', typed), nfkc=False)))
+                self.assertEqual(self.env.cr.fetchone()[0] or None, article_key(typed), typed)
+        self.assertTrue(normalizes_unicode(self.env.cr), "PostgreSQL 13 on, UTF8: the test server normalizes")
 
     def test_the_candidates_are_found_by_index(self):
         """The candidate query's expressions are those of product_product's indexes: a store of 100,000 products
-        is not read whole for each batch of 500 (no sequential read where the indexes can be used)."""
+        is not read whole for each batch of 500 (no sequential read where the indexes can be used); the indexes
+        of the codes' former expressions are gone."""
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s = ANY(%s::text[]) OR %s = "
-                                "ANY(%s::text[])", article_sql(SQL("pp.default_code")), ["арт-1"],
-                                barcode_sql(SQL("pp.barcode")), ["4600000000012"]))
-        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.assertIn("product_product_ecom_1c_default_code_key_index", plan)
-        self.assertNotIn("Seq Scan", plan)
+        nfkc = normalizes_unicode(self.env.cr)
+        for where, names in (
+                (SQL("%s = ANY(%s::text[]) OR %s = ANY(%s::text[])", article_sql(SQL("pp.default_code"), nfkc),
+                     ["арт-1"], barcode_sql(SQL("pp.barcode")), ["04600000000012"]),
+                 ["product_product_ecom_1c_default_code_folded_index", "product_product_ecom_1c_barcode_gtin_index"]),
+                (SQL("%s = ANY(%s::text[])", barcode_sql(SQL("pp.barcode")), ["04600000000012"]),
+                 ["product_product_ecom_1c_barcode_gtin_index"])):
+            self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s", where))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            for name in names:
+                self.assertIn(name, plan)
+            self.assertNotIn("Seq Scan", plan)
+        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'product_product' "
+                            "AND indexname LIKE 'product_product_ecom_1c_%%_index'")
+        self.assertEqual(sorted(row[0] for row in self.env.cr.fetchall()), [
+            "product_product_ecom_1c_barcode_gtin_index", "product_product_ecom_1c_default_code_folded_index"])
 
     def test_an_article_another_batch_of_the_file_names(self):
         """A file of several batches: an article named in two of them binds neither (the second batch is not read
