@@ -7,10 +7,10 @@ from ..tools.matching import FOLD_FROM, FOLD_TO, SPACES
 def normalizes_unicode(cr):
     """Whether the database can NFKC-normalize a text (``normalize()``: PostgreSQL 13 on, a UTF8 database), which
     :func:`article_sql` then does as :func:`..tools.matching.article_key`; elsewhere the store's articles are
-    compared without it (a compatibility form in them, a full-width digit, binds nothing)."""
-    cr.execute("SELECT current_setting('server_version_num')::int >= 130000"
-               "   AND current_setting('server_encoding') = 'UTF8'")
-    return cr.fetchone()[0]
+    compared without it (a compatibility form in them, a full-width digit, binds nothing). Read from what the
+    server told the connection when it opened: no query (a batch of the exchange makes the same ones as before)."""
+    connection = cr.connection
+    return connection.server_version >= 130000 and connection.info.parameter_status("server_encoding") == "UTF8"
 
 
 def article_sql(expression, nfkc=True):
