@@ -15,6 +15,7 @@ from odoo.tools import SQL
 from ..commerceml import read_product_codes
 from ..models import ecom_1c_import_catalog as catalog_module
 from ..models import ecom_1c_importer as importer_module
+from ..models import product_product as product_module
 from ..models.product_product import article_sql, barcode_sql, normalizes_unicode
 from ..tools.matching import article_key, barcode_key
 from ..tools.savepoint import savepoint
@@ -284,6 +285,28 @@ class TestStoreProductsBound(ImporterCase):
                             "AND indexname LIKE 'product_product_ecom_1c_%%_index'")
         self.assertEqual(sorted(row[0] for row in self.env.cr.fetchall()), [
             "product_product_ecom_1c_barcode_gtin_index", "product_product_ecom_1c_default_code_folded_index"])
+
+    def test_a_database_that_cannot_normalize(self):
+        """PostgreSQL 12 or a database not in UTF8 has no ``normalize()``: the article's index and the candidate query
+        do without it (an index of its own name, the other one dropped), and a look-alike article still binds."""
+        def indexes():
+            self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'product_product' "
+                                "AND indexname LIKE 'product_product_ecom_1c_default_code%%'")
+            return [row[0] for row in self.env.cr.fetchall()]
+
+        self.patch(product_module, "normalizes_unicode", lambda cr: False)
+        self.patch(importer_module, "normalizes_unicode", lambda cr: False)
+        self.env["product.product"].init()
+        self.assertEqual(indexes(), ["product_product_ecom_1c_default_code_folded_plain_index"])
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s = ANY(%s::text[])",
+                                article_sql(SQL("pp.default_code"), nfkc=False), ["ab-100"]))
+        self.assertIn("product_product_ecom_1c_default_code_folded_plain_index",
+                      "\n".join(row[0] for row in self.env.cr.fetchall()))
+        self.env.cr.execute("SET LOCAL enable_seqscan = on")
+        cable = self.store_product("Кабель", article="AB\u2013100")
+        counts = self.importer._import_catalog(catalog((GUID, "Кабель 1С", "АВ-100", None)))
+        self.assertEqual((counts["bound_article"], cable.ecom_1c_id), (1, GUID))
 
     def test_an_article_another_batch_of_the_file_names(self):
         """A file of several batches: an article named in two of them binds neither (the second batch is not read
