@@ -31,9 +31,10 @@ class ResCompany(models.Model):
         help="A product (or characteristic) 1C names that Odoo does not know by its 1C id is bound to the store's "
              "own product (active, of this company or shared, without a 1C id) having its article («Артикул») or "
              "barcode («Штрихкод»), compared without the spaces around it and in either case (an article's Cyrillic "
-             "letters that look Latin as those, any dash as a hyphen; a barcode of 8, 12, 13 or 14 digits as one "
-             "GTIN: UPC-A «012345678905» is EAN-13 «0012345678905»); only when exactly one store product and one 1C "
-             "product of the file have it. Otherwise a new product is made, and the exchange log says why.")
+             "letters that look Latin as those, any dash as a hyphen; a barcode of 8, 12, 13 or 14 digits as a "
+             "GTIN of 14, zeros on the left: UPC-A «012345678905» is EAN-13 «0012345678905»); only when exactly one "
+             "store product and one 1C product of the file have it. Otherwise a new product is made, and the "
+             "exchange log says why.")
 
     @api.constrains("ecom_1c_login")
     def _check_ecom_1c_login(self):
