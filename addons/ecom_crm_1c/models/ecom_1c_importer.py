@@ -104,15 +104,19 @@ class Ecom1cImporter(models.AbstractModel):
         # whatever the database's LC_CTYPE, by the expressions product_product's indexes are on
         self.env.cr.execute(SQL(r"""
             SELECT pp.id, pt.id, pp.default_code, pp.barcode, pp.ecom_1c_id, pt.ecom_1c_id,
-                   (SELECT count(*) FROM product_product sibling WHERE sibling.product_tmpl_id = pt.id),
-                   COALESCE(pt.name->>%(lang)s, pt.name->>'en_US')
+                   (SELECT count(*) FILTER (WHERE sibling.active) FROM product_product sibling
+                     WHERE sibling.product_tmpl_id = pt.id),
+                   COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'),
+                   (SELECT count(*) FILTER (WHERE NOT sibling.active) FROM product_product sibling
+                     WHERE sibling.product_tmpl_id = pt.id)
               FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE pp.active AND pt.active AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
                AND (%(article)s = ANY(%(articles)s::text[]) OR %(barcode)s = ANY(%(barcodes)s::text[]))
         """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes,
             article=article_sql(SQL("pp.default_code")), barcode=barcode_sql(SQL("pp.barcode"))))
         candidates = [matching.Candidate(variant=row[0], template=row[1], article=row[2], barcode=row[3],
-                                         variant_1c_id=row[4], template_1c_id=row[5], variants=row[6], name=row[7])
+                                         variant_1c_id=row[4], template_1c_id=row[5], variants=row[6], name=row[7],
+                                         archived=row[8])
                       for row in self.env.cr.fetchall()]
         if not candidates:
             return set()
@@ -183,7 +187,8 @@ class Ecom1cImporter(models.AbstractModel):
     def _replace_duplicates(self, plan, counts):
         """The duplicates ``plan.replaced`` {1C product id: template} the exchange made of the store's products that
         their characteristics bound (:func:`..tools.matching.plan_bindings`) give way: the store's template takes
-        what the catalog wrote on the duplicate as it writes a product's (its name, sales description, category,
+        what the catalog wrote on the duplicate as it writes a product's (its name and sales description in the
+        languages the catalog writes, its translations into others kept: :meth:`_merged_translations`; category,
         1C catalog, and when a catalog last named it, which 1C's deactivate reads), the duplicate gives up its
         1C ids and barcode and is archived, never deleted (the store may delete it); said in the exchange's log.
         Its picture and properties come to the store's product from the next catalog naming the product. Set-based:
@@ -192,13 +197,14 @@ class Ecom1cImporter(models.AbstractModel):
         pairs = {plan.templates[product]: template for product, template in plan.replaced.items()}
         self.env.cr.execute(SQL("""
             UPDATE product_template t
-               SET name = d.name, description_sale = d.description_sale, categ_id = d.categ_id,
+               SET name = %(name)s, description_sale = %(description)s, categ_id = d.categ_id,
                    ecom_1c_catalog_id = d.ecom_1c_catalog_id, ecom_1c_seen_at = d.ecom_1c_seen_at,
                    write_date = %(now)s, write_uid = %(uid)s
               FROM unnest(%(stores)s::int[], %(dupes)s::int[]) AS v(store, dupe)
               JOIN product_template d ON d.id = v.dupe
              WHERE t.id = v.store
-        """, now=self.env.cr.now(), uid=self.env.uid, stores=list(pairs), dupes=list(pairs.values())))
+        """, name=self._merged_translations("name"), description=self._merged_translations("description_sale"),
+            now=self.env.cr.now(), uid=self.env.uid, stores=list(pairs), dupes=list(pairs.values())))
         self.env.cr.execute(SQL("UPDATE product_template SET ecom_1c_id = NULL WHERE id = ANY(%s)",
                                 list(pairs.values())))
         self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_id = NULL, barcode = NULL, "
@@ -222,6 +228,31 @@ class Ecom1cImporter(models.AbstractModel):
             counts["notes"].append(self.env._(
                 "1C product %(product)s bound to the store's product «%(name)s» %(by)s; the duplicate the exchange "
                 "made is archived", product=product, name=name, by=by))
+
+    def _written_languages(self):
+        """The languages the catalog writes a product's name and description in: the exchange's (the store's,
+        :meth:`ecom.1c.exchange._store_language`), and English beside it when English is not active (Odoo's ORM
+        then writes it too, the value every other language falls back to)."""
+        lang = self.env.lang or "en_US"
+        return [lang] if lang == "en_US" or self.env["res.lang"]._get_data(code="en_US") else [lang, "en_US"]
+
+    def _merged_translations(self, column):
+        """SQL of the translated ``column`` of the store's template ``t`` taking the duplicate ``d``'s: its value in
+        the languages the catalog wrote it in (:meth:`_written_languages`; the duplicate's English where it has none
+        of that language, as Odoo reads it) over the store's, whose other languages stay (its English name beside
+        1C's Russian one, a Ukrainian one). The duplicate's empty value (1C's empty description) drops the store's in
+        those languages. A store's value without English gets 1C's as its English (Odoo's readers of a language
+        the value lacks read English: an English user then reads 1C's name, never an empty one); nothing left is
+        NULL (Odoo's empty), never a JSON null."""
+        store, duplicate = SQL("t.%s", SQL.identifier(column)), SQL("d.%s", SQL.identifier(column))
+        langs = self._written_languages()
+        read = {lang: SQL("COALESCE(%s->%s, %s->'en_US')", duplicate, lang, duplicate) for lang in langs}
+        ours = SQL("(COALESCE(%s, '{}'::jsonb) - %s::text[])", store, langs)
+        theirs = SQL(" || ").join(SQL("jsonb_build_object(%s::text, %s)", lang, value) for lang, value in read.items())
+        return SQL("""NULLIF(jsonb_strip_nulls(
+                        CASE WHEN %(ours)s ? 'en_US' THEN '{}'::jsonb
+                             ELSE jsonb_build_object('en_US', %(first)s) END || %(ours)s || %(theirs)s), '{}'::jsonb)""",
+                   ours=ours, first=read[langs[0]], theirs=theirs)
 
     def _refusal_message(self, refusal, in_use=False):
         """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`);

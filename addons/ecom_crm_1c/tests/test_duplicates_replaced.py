@@ -291,3 +291,98 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual(store.name, duplicate.name, "the catalog's name")
         again = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
         self.assertEqual((again["created"], again["updated"], again["notes"], again["bound_barcode"]), (0, 0, [], 0))
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestDuplicateTranslations(ImporterCase):
+    """The duplicate's name and description are 1C's in the exchange's language (the store's): the store's product
+    takes them in that language and keeps its translations into the others."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.ecom_1c_match_by = "article_barcode"
+        for lang in ("ru_RU", "en_US", "uk_UA"):
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        size = cls.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"}), Command.create({"name": "L"})]})
+        cls.shirt = cls.Template.with_context(lang="en_US").create({
+            "name": "Cotton T-shirt", "description_sale": "Cotton",
+            "attribute_line_ids": [Command.create({"attribute_id": size.id,
+                                                   "value_ids": [Command.set(size.value_ids.ids)]})]})
+        for variant, code in zip(cls.shirt.product_variant_ids.sorted("id"), ("TS-S", "TS-M", "TS-L"), strict=True):
+            variant.default_code = code
+        cls.russian = cls.importer.with_context(lang="ru_RU")
+
+    def raw(self, column):
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT {column} FROM product_template WHERE id = %s", [self.shirt.id])  # noqa: S608
+        return self.env.cr.fetchone()[0]
+
+    def replace(self, description="Хлопок 100%"):
+        self.russian._import_catalog(catalog_207(description=description))
+        counts = self.russian._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, counts["archived"]), (GUID, 1), "replaced")
+        self.env.invalidate_all()
+
+    def test_the_store_s_other_languages_stay(self):
+        """The store named its shirt in English, Russian and Ukrainian: the Russian exchange's swap gives it 1C's
+        Russian name and description, its English and Ukrainian ones stay."""
+        self.shirt.with_context(lang="ru_RU").write({"name": "Футболка", "description_sale": "Хлопок"})
+        self.shirt.with_context(lang="uk_UA").write({"name": "Бавовняна футболка", "description_sale": "Бавовна"})
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка хлопковая",
+                                            "uk_UA": "Бавовняна футболка"})
+        self.assertEqual(self.raw("description_sale"), {"en_US": "Cotton", "ru_RU": "Хлопок 100%",
+                                                        "uk_UA": "Бавовна"})
+        self.assertEqual((self.shirt.with_context(lang="ru_RU").name, self.shirt.with_context(lang="en_US").name),
+                         ("Футболка хлопковая", "Cotton T-shirt"))
+        again = self.russian._import_catalog(catalog_207())
+        self.assertEqual((again["updated"], again["warnings"]), (0, []), "what the catalog writes already")
+        self.assertEqual(self.raw("name")["uk_UA"], "Бавовняна футболка")
+
+    def test_an_english_name_alone_gets_russian_beside_it(self):
+        """The store's name was in English only: the Russian reads 1C's name, the English reader the store's (not
+        an empty one)."""
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt"})
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка хлопковая"})
+        self.assertEqual(self.shirt.with_context(lang="uk_UA").name, "Cotton T-shirt", "English, as Odoo falls back")
+
+    def test_a_name_without_english_gets_1c_s_as_english(self):
+        """A store's name in Ukrainian only (written in SQL, as an import of another tool may): English, which every
+        language falls back to, is 1C's name, never empty."""
+        self.env.cr.execute("UPDATE product_template SET name = '{\"uk_UA\": \"Бавовняна футболка\"}', "
+                            "description_sale = NULL WHERE id = %s", [self.shirt.id])
+        self.env.invalidate_all()
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Футболка хлопковая", "ru_RU": "Футболка хлопковая",
+                                            "uk_UA": "Бавовняна футболка"})
+        self.assertEqual(self.raw("description_sale"), {"en_US": "Хлопок 100%", "ru_RU": "Хлопок 100%"},
+                         "the store had none: 1C's")
+        self.assertEqual(self.shirt.with_context(lang="en_US").description_sale, "Хлопок 100%")
+
+    def test_an_empty_description_of_1c(self):
+        """1C's description is empty: the store's in the exchange's language goes (never a JSON null), its
+        others stay; a store of no description at all keeps none (NULL, not an empty or broken value)."""
+        self.shirt.with_context(lang="ru_RU").description_sale = "Хлопок"
+        self.replace(description="")
+        self.assertEqual(self.raw("description_sale"), {"en_US": "Cotton"})
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка хлопковая"})
+
+    def test_an_empty_description_on_both_sides(self):
+        """Neither the store nor 1C describes the product: the description stays NULL."""
+        self.shirt.with_context(lang="en_US").description_sale = False
+        self.replace(description="")
+        self.assertIsNone(self.raw("description_sale"))
+        self.assertFalse(self.shirt.description_sale)
+
+    def test_english_not_active_is_written_with_russian(self):
+        """A database without English active: Odoo writes English beside the exchange's Russian (the value its
+        readers fall back to), so does the swap; the Ukrainian name stays."""
+        self.shirt.with_context(lang="uk_UA").name = "Бавовняна футболка"
+        self.env["res.lang"]._lang_get("en_US").active = False
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Футболка хлопковая", "ru_RU": "Футболка хлопковая",
+                                            "uk_UA": "Бавовняна футболка"})

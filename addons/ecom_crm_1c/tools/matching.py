@@ -67,8 +67,10 @@ def kinds(mode):
 @dataclass(frozen=True)
 class Candidate:
     """A product of the store (active, of the exchange's company or shared) having an article or barcode that a
-    1C product names: its variant, its template, the 1C ids they hold (None: the store's own) and how many
-    variants its template has, archived ones counted."""
+    1C product names: its variant, its template, the 1C ids they hold (None: the store's own), how many
+    variants on sale its template has (``variants``: what the store's form shows) and how many it archived
+    (``archived``: sizes the store retired, never bound by a code: the store's product is still a product of
+    variants)."""
 
     variant: int
     template: int
@@ -78,6 +80,12 @@ class Candidate:
     template_1c_id: str = None
     variants: int = 1
     name: str = ""
+    archived: int = 0
+
+    @property
+    def of_variants(self):
+        """Whether its template is a product of variants (its attributes make several, on sale or archived)."""
+        return self.variants + self.archived > 1
 
 
 @dataclass(frozen=True)
@@ -203,10 +211,10 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), TEMPLATE_BOUND,
                                                 (found[0].name, found[0].template_1c_id)))
             elif characteristic and known_templates.get(product, found[0].template) != found[0].template \
-                    and not (product in replaceable and found[0].variants > 1):
+                    and not (product in replaceable and found[0].of_variants):
                 # 1C's product is another product in Odoo already (made by a catalog before its offers)
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
-            elif characteristic and found[0].variants <= 1:
+            elif characteristic and not found[0].of_variants:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), NO_VARIANTS, (found[0].name,)))
             elif other_kind and (other := holders[other_kind].get(
                     KEYS[other_kind](article if other_kind == ARTICLE else barcode), set())) \
