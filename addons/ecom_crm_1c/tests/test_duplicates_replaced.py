@@ -139,6 +139,26 @@ class TestDuplicatesReplaced(ImporterCase):
                       f"characteristics: {GUID}#xl match none of its variants; the product the exchange made stays",
                       counts["warnings"])
 
+    def test_an_archived_size_takes_no_characteristic(self):
+        """The store archived its large size: 1C's small and medium replace the duplicate, the archived large keeps
+        no 1C id; 1C's large matching only that archived variant is a characteristic of no variant on sale: nothing
+        is bound, the duplicate stays."""
+        self.large.action_archive()
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.ecom_1c_id, counts["bound_article"]), (False, GUID, 0))
+        self.assertFalse(self.large.ecom_1c_id)
+        self.assertIn(f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its "
+                      f"characteristics: {GUID}#l match none of its variants; the product the exchange made stays",
+                      counts["warnings"])
+        other = "7b1c0f00-0000-4000-8000-00000000d003"
+        self.importer._import_catalog(catalog_207(products=(other,)))
+        counts = self.importer._import_offers(offers_207(*[(*size[:5], other) for size in SIZES[:2]]))
+        self.assertEqual((self.shirt.ecom_1c_id, self.small.ecom_1c_id, self.medium.ecom_1c_id, self.large.ecom_1c_id),
+                         (other, f"{other}#s", f"{other}#m", False))
+        self.assertEqual((counts["archived"], self.large.active), (1, False))
+
     def test_a_duplicate_sold_already_stays(self):
         """The duplicate was ordered before the offers came (a quotation): it is no longer the exchange's to
         archive; nothing is bound, the log says why."""

@@ -315,6 +315,24 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual(self.Product.search_count([("ecom_1c_id", "=", f"{GUID}#l")]), 0)
         self.assertTrue(any("Размер магазина" in warning for warning in counts["warnings"]), counts["warnings"])
 
+    def test_a_product_showing_one_variant_of_archived_sizes(self):
+        """The store retired a size of its shirt (archived): the shirt shows one variant, and is the 1C product of its
+        article (not refused as «several variants»); the archived size takes no 1C id."""
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS-S", "TS-M"
+        medium.action_archive()
+        counts = self.importer._import_catalog(catalog((GUID, "Футболка S", "TS-S", None)))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["warnings"]), (0, 1, []))
+        self.assertEqual((shirt.ecom_1c_id, small.ecom_1c_id, medium.ecom_1c_id), (GUID, GUID, False))
+        self.assertEqual((shirt.name, medium.active), ("Футболка S", False))
+        counts = self.importer._import_catalog(catalog((OTHER, "Футболка M", "TS-M", None)))
+        self.assertEqual((counts["created"], counts["bound_article"], medium.ecom_1c_id), (1, 0, False),
+                         "an archived variant is what the store retired: bound by no code")
+
     def test_variants_of_a_template_bound_by_its_1c_id(self):
         """2.05 on: the catalog names the product, the offers its characteristics. The store wrote the template's
         1C id (its variants have none): the catalog updates it, no second product; the offers bind its variants
