@@ -180,9 +180,10 @@ def _requisites(element):
 
 
 def read_catalog(source):
-    """Groups, properties, price types, warehouses, units and products of a catalog file, streaming."""
+    """Groups, properties, price types, warehouses, units and products of a catalog file, streaming; first its
+    schema's version («document»: «ВерсияСхемы» of its root)."""
     group_ids = []
-    tags = {"start": {"Каталог", "Группа"},
+    tags = {"start": {"КоммерческаяИнформация", "Каталог", "Группа"},
             "end": {"Группа", "Категория", *PROPERTY_TAGS, "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
                     "ИдКлассификатора", ONLY_CHANGES}}
     def free(path):
@@ -193,7 +194,9 @@ def read_catalog(source):
     for event, path, element in _events(source, tags, free):
         name = path[-1]
         if event == "start":
-            if name == "Каталог":
+            if name == "КоммерческаяИнформация" and len(path) == 1:
+                yield "document", {"version": (element.get("ВерсияСхемы") or "").strip()}
+            elif name == "Каталог":
                 yield "catalog", {"only_changes": element.get("СодержитТолькоИзменения")}
             elif name == "Группа":
                 group_ids.append(None)

@@ -78,7 +78,8 @@ class Ecom1cImporter(models.AbstractModel):
         return {"created": 0, "updated": 0, "archived": 0, "warnings": [], "position": start, "done": False,
                 "bound_article": 0, "bound_barcode": 0, "notes": []}
 
-    def _bind_store_products(self, wanted, counts, known_templates=None, named=(), file_codes=None):
+    def _bind_store_products(self, wanted, counts, known_templates=None, named=(), file_codes=None,
+                             lists_characteristics=False):
         """The store's own products (made in Odoo, no 1C id) that the 1C products and characteristics
         ``wanted`` [(1C id, article, barcode)], which the database does not know by their 1C ids, are: bound
         (the 1C id written on the variant, and on its template for a product or the characteristics' product)
@@ -86,8 +87,11 @@ class Ecom1cImporter(models.AbstractModel):
         why a code bound nothing is said in the exchange's log. ``known_templates`` {1C product id: template}:
         those of ``wanted``'s products the database has already; ``named``: the 1C ids of the whole batch;
         ``file_codes``: a function returning the codes several 1C products of the whole file name
-        (:func:`..tools.matching.shared_codes`), for a batch of a file of several, called once candidates are found.
-        One query finds the candidates of a batch, one UPDATE a table binds them. Returns the 1C ids bound."""
+        (:func:`..tools.matching.shared_codes`), for a batch of a file of several, called once candidates are found;
+        ``lists_characteristics``: a catalog up to 2.04, which lists the characteristics of 1C's products (a product
+        it names alone has none). One query finds the candidates of a batch, one UPDATE a table binds them. The
+        refusals of a 1C product's characteristics for one reason about one store product are said once, their
+        codes together (:meth:`_characteristics_refusal_message`). Returns the 1C ids bound."""
         mode = self.env.company.ecom_1c_match_by
         kinds = matching.kinds(mode)
         if not wanted or not kinds:
@@ -131,9 +135,19 @@ class Ecom1cImporter(models.AbstractModel):
         plan = matching.plan_bindings(wanted, candidates, mode, known, set(named),
                                       file_codes() if file_codes else None,
                                       replaceable={product for product in elsewhere if made.get(known[product])})
+        said = []  # a message, or the key of the refusals said together, in the plan's order
+        together = defaultdict(list)  # (1C product, reason, others, in use): its characteristics' refusals
         for refusal in plan.refusals:
-            counts["warnings"].append(self._refusal_message(
-                refusal, in_use=made.get(known.get(split_id(refusal.product)[0])) is False))
+            product, characteristic = split_id(refusal.product)
+            if characteristic and refusal.reason in (matching.ELSEWHERE, matching.TEMPLATE_BOUND):
+                key = (product, refusal.reason, refusal.others, made.get(known.get(product)) is False)
+                if key not in together:
+                    said.append(key)
+                together[key].append(refusal)
+            else:
+                said.append(self._refusal_message(refusal, lists_characteristics))
+        counts["warnings"].extend(self._characteristics_refusal_message(together[item], in_use=item[3])
+                                  if isinstance(item, tuple) else item for item in said)
         for product, _reason, others in plan.kept:
             counts["warnings"].append(self.env._(
                 "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
@@ -250,13 +264,40 @@ class Ecom1cImporter(models.AbstractModel):
         ours = SQL("(COALESCE(%s, '{}'::jsonb) - %s::text[])", store, langs)
         theirs = SQL(" || ").join(SQL("jsonb_build_object(%s::text, %s)", lang, value) for lang, value in read.items())
         return SQL("""NULLIF(jsonb_strip_nulls(
-                        CASE WHEN %(ours)s ? 'en_US' THEN '{}'::jsonb
-                             ELSE jsonb_build_object('en_US', %(first)s) END || %(ours)s || %(theirs)s), '{}'::jsonb)""",
-                   ours=ours, first=read[langs[0]], theirs=theirs)
+                        CASE WHEN %(ours)s ? 'en_US' THEN '{}'::jsonb ELSE jsonb_build_object('en_US', %(first)s) END
+                        || %(ours)s || %(theirs)s), '{}'::jsonb)""", ours=ours, first=read[langs[0]], theirs=theirs)
 
-    def _refusal_message(self, refusal, in_use=False):
-        """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`);
-        ``in_use``: the 1C product of an ``ELSEWHERE`` one is a duplicate the exchange made, that something uses."""
+    def _characteristics_refusal_message(self, refusals, in_use=False):
+        """What the exchange's log says, once, of the codes of a 1C product's characteristics ``refusals`` that
+        bound nothing for one reason about one store product (:data:`..tools.matching.ELSEWHERE`: the 1C product is
+        another product in Odoo, ``in_use``: one the exchange made that something uses; or
+        :data:`..tools.matching.TEMPLATE_BOUND`: the store's product is another 1C product's): the reason is the
+        1C product's, not each characteristic's."""
+        first = refusals[0]
+        product, name = split_id(first.product)[0], first.others[0]
+        codes = [self.env._("article «%s»", r.code) if r.kind == matching.ARTICLE else
+                 self.env._("barcode «%s»", r.code) for r in refusals]
+        codes = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+        if first.reason == matching.TEMPLATE_BOUND:
+            return self.env._(
+                "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
+                "characteristics (%(codes)s): that product is bound to 1C product %(other)s",
+                product=product, name=name, codes=codes, other=first.others[1])
+        if in_use:
+            return self.env._(
+                "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
+                "characteristics (%(codes)s): it is a product the exchange made that is in use already (ordered, "
+                "stocked, invoiced, priced or in a lead), not replaced", product=product, name=name, codes=codes)
+        return self.env._(
+            "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
+            "characteristics (%(codes)s): it is another product in Odoo already", product=product, name=name,
+            codes=codes)
+
+    def _refusal_message(self, refusal, lists_characteristics=False):
+        """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`;
+        a characteristic's refused as ``ELSEWHERE`` or ``TEMPLATE_BOUND``: :meth:`_characteristics_refusal_message`);
+        ``lists_characteristics``: the catalog lists 1C's characteristics (up to 2.04), so a product it names
+        alone, refused as ``HAS_VARIANTS``, has none."""
         names = refusal.others
         reasons = {
             matching.SEVERAL_STORE: lambda: self.env._(
@@ -270,8 +311,13 @@ class Ecom1cImporter(models.AbstractModel):
                 "the store's product «%(name)s» having it was bound to 1C product %(other)s of the same file",
                 name=names[0], other=names[1]),
             matching.HAS_VARIANTS: lambda: self.env._(
-                "the store's product «%s» having it has several variants: give each variant the 1C id of its "
-                "characteristic", names[0]),
+                "the store's product «%s» having it has several variants, and 1C's product has no characteristics "
+                "(this catalog would list them): they are not one product", names[0]) if lists_characteristics
+            else self.env._(
+                "the store's product «%s» having it has several variants: if 1C sells the product by "
+                "characteristics, its offers bind them to the variants of their articles or barcodes (the product "
+                "made now then gives way to the store's); without characteristics it is not that product",
+                names[0]),
             matching.NO_VARIANTS: lambda: self.env._(
                 "the store's product «%s» having it has no variants, and 1C names a characteristic", names[0]),
             matching.SPLIT: lambda: self.env._(
@@ -284,19 +330,11 @@ class Ecom1cImporter(models.AbstractModel):
                 "other variants of the store's product «%(name)s» are characteristics of other 1C products "
                 "(%(others)s)",
                 name=names[0], others=", ".join(names[1:6])),
-            matching.ELSEWHERE: lambda: self.env._(
-                "the store's product «%(name)s» has it, but 1C product %(other)s is another product in Odoo already",
-                name=names[0], other=names[1]),
             matching.CONFLICT: lambda: self.env._(
                 "the store's product «%(name)s» has it, but its other code is another product's of the store "
                 "(%(others)s): which one 1C means is not guessed",
                 name=names[0], others=", ".join(f"«{name}»" for name in names[1:6])),
         }
-        if refusal.reason == matching.ELSEWHERE and in_use:
-            reasons[matching.ELSEWHERE] = lambda: self.env._(
-                "the store's product «%(name)s» has it, but 1C product %(other)s is a product the exchange made that "
-                "is in use already (ordered, stocked, invoiced, priced or in a lead): it is not replaced",
-                name=names[0], other=names[1])
         by = self.env._("by article «%s»", refusal.code) if refusal.kind == matching.ARTICLE else \
             self.env._("by barcode «%s»", refusal.code)
         return self.env._("1C product %(product)s was not bound to a product of the store %(by)s: %(reason)s",

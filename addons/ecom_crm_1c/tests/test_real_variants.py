@@ -224,8 +224,9 @@ class TestRealVariantsImport(ImporterCase):
         # said once as a barcode taken (and once why the characteristic was not bound to «Чужой» of that barcode:
         # its product is 1C's own, made by the catalog)
         self.assertEqual(len([w for w in warnings if "4660368471926" in w and "not bound" not in w]), 1, warnings)
-        self.assertIn("1C product b197e9d6-56ae-11ec-aba0-00199997af17 is another product in Odoo already",
-                      "\n".join(warnings))
+        self.assertIn("1C product b197e9d6-56ae-11ec-aba0-00199997af17 was not bound to the store's product «Чужой» "
+                      "by the codes of its characteristics (barcode «4660368471926»): it is another product in Odoo "
+                      "already", warnings)
         coded = self.Product.search([("ecom_1c_id", "like", f"{trousers}#"), ("barcode", "!=", False)])
         self.assertEqual(len(coded), 4, "five barcodes in its characteristics' offers, one taken")
         # the same file again changes nothing

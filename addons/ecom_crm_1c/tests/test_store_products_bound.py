@@ -333,6 +333,34 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((counts["created"], counts["bound_article"], medium.ecom_1c_id), (1, 0, False),
                          "an archived variant is what the store retired: bound by no code")
 
+    def test_a_product_of_variants_named_without_characteristic(self):
+        """The store's shirt of sizes has the article 1C gives a product it names alone. From 2.05 on 1C names the
+        characteristics in its offers: the log says they bind the variants then; a 2.04 catalog would list them, so
+        1C's product has none: the log says they are not one product. Both in the store's Russian."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c"], ["ru_RU"], overwrite=True)
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS", "TS-M"
+        russian = self.importer.with_context(lang="ru_RU")
+        counts = russian._import_catalog(catalog((GUID, "Футболка", "TS", None)))
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {GUID} не привязан к товару магазина по артикулу «TS»: у товара магазина «Футболка» с этим "
+            "кодом несколько вариантов: если 1С продаёт товар по характеристикам, его предложения привяжут их к "
+            "вариантам с их артикулами или штрихкодами (созданный сейчас товар тогда уступит место товару магазина); "
+            "без характеристик это другой товар"])
+        data = catalog((OTHER, "Футболка", "TS-M", None)).getvalue().replace(b'"2.05"', b'"2.04"')
+        self.assertIn(b'"2.04"', data)
+        counts = russian._import_catalog(io.BytesIO(data))
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {OTHER} не привязан к товару магазина по артикулу «TS-M»: у товара магазина «Футболка» с этим "
+            "кодом несколько вариантов, а у товара 1С нет характеристик (этот каталог перечислил бы их): это разные "
+            "товары"])
+        self.assertFalse(shirt.ecom_1c_id)
+
     def test_variants_of_a_template_bound_by_its_1c_id(self):
         """2.05 on: the catalog names the product, the offers its characteristics. The store wrote the template's
         1C id (its variants have none): the catalog updates it, no second product; the offers bind its variants
