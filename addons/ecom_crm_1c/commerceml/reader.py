@@ -270,6 +270,20 @@ def read_offer_ids(source):
                 yield offer_id, flag(text(element, "ПометкаУдаления"))
 
 
+def read_offer_codes(source):
+    """``(Ид, Артикул, Штрихкод)`` of every characteristic («product#characteristic») an offers package names, but
+    those marked deleted, streaming and cheap (which characteristics of the whole file name an article or a
+    barcode: the store's variant of one that several name is no one's, as a batch of them judges)."""
+    def free(path):
+        return path[-1] == "Предложение"
+
+    for _event, path, element in _events(source, {"end": {"Предложение"}}, free):
+        if "Предложения" in path[:-1]:
+            offer_id = text(element, "Ид")
+            if split_id(offer_id)[1] and not deletion_marked(element):
+                yield offer_id, text(element, "Артикул"), text(element, "Штрихкод")
+
+
 def read_catalog_id(source):
     """The Ид of the «Каталог» of a catalog file, or the «ИдКаталога» of an offers package (2.x offers,
     3.1's offers, prices and stock: the catalog whose products they offer); '' for none. Streaming

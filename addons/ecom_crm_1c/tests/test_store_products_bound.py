@@ -11,8 +11,9 @@ from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from ..commerceml import read_product_codes
+from ..commerceml import read_offer_codes, read_product_codes
 from ..models import ecom_1c_import_catalog as catalog_module
+from ..models import ecom_1c_import_offers as offers_module
 from ..models import ecom_1c_importer as importer_module
 from ..models.product_product import article_sql, barcode_sql
 from ..tools.matching import article_key, barcode_key
@@ -226,6 +227,48 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((counts["created"], cup.ecom_1c_id), (3, False))
         self.assertIn(f"1C product {GUID} was not bound to a product of the store by article «CH-1»: other 1C products "
                       f"of the file name it too ({THIRD})", counts["warnings"])
+
+    def test_an_article_another_batch_of_the_offers_names(self):
+        """An offers file of several batches, as a catalog's: a characteristic's article another characteristic of
+        the file names in a later batch binds neither (one 1C marks deleted does not count); the file's codes are
+        read once a step, and a file of one batch is not read apart."""
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS-S", "TS-M"
+        self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        self.patch(importer_module, "BATCH", 2)
+        self.patch(offers_module, "BATCH", 2)
+        reads = []
+
+        def read_codes(source):
+            reads.append(source)
+            return read_offer_codes(source)
+
+        self.patch(offers_module, "read_offer_codes", read_codes)
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "offers.xml")
+            with open(name, "wb") as f:
+                f.write(coded_offers((f"{GUID}#s", "TS-S", None, "S", 500), (f"{GUID}#m", "TS-M", None, "M", 600),
+                                     (f"{OTHER}#x", "ts-s ", None, "XS", 700)).getvalue())
+            counts = self.importer._import_offers(name)
+        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, shirt.ecom_1c_id), (False, f"{GUID}#m", GUID))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: other 1C "
+                      f"products of the file name it too ({OTHER}#x)", counts["warnings"])
+        self.assertEqual(len(reads), 1)
+        # the other marked deleted: it names nothing; and a file of one batch is not read apart
+        data = coded_offers((f"{THIRD}#s", "TS-S", None, "S", 500), (f"{THIRD}#l", "TS-L", None, "L", 500),
+                            (f"{OTHER}#y", "TS-S", None, "XS", 700)).getvalue().replace(
+            "<Предложение><Ид>7b1c0f00-0000-4000-8000-00000000c002#y</Ид>".encode(),
+            "<Предложение><Ид>7b1c0f00-0000-4000-8000-00000000c002#y</Ид><ПометкаУдаления>true</ПометкаУдаления>"
+            .encode())
+        self.assertEqual(set(read_offer_codes(io.BytesIO(data))),
+                         {(f"{THIRD}#s", "TS-S", ""), (f"{THIRD}#l", "TS-L", "")})
+        unf = [i for i, _a, _b in read_offer_codes(path("unf3-2.08", "offers.xml"))]
+        self.assertTrue(unf and all("#" in i for i in unf), "characteristics only, not the products' own offers")
+        self.assertNotIn("b197e9d6-56ae-11ec-aba0-00199997af17", unf)
 
     def test_a_file_s_codes_read_once_for_its_steps(self):
         """A catalog of several steps (each a request of 1C's) reads its file apart for the codes named twice once:
