@@ -326,6 +326,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         default_categ = self.env.ref("product.product_category_all").id
         to_create, characteristics, done, revived = [], [], set(), Template
         weight = self._odoo_weight() if any(product.get("weight") for product in chunk) else None
+        weights, written = {}, set()  # {template of several variants: 1C's weight}, the templates written
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
@@ -346,17 +347,18 @@ class Ecom1cImportCatalog(models.AbstractModel):
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
-                # and the weight of each: the product's is its variants' (its characteristics weigh as it does)
+                # and the weight of each: 1C's is the product's, which its variants of no weight of their own or
+                # of one weight take (:meth:`_weigh_variants`)
                 weighs = changed.pop("weight", vals.get("weight"))
-                heavier = template.product_variant_ids.filtered(lambda v, w=weighs: w is not None and v.weight != w)
-                if heavier:
-                    heavier.weight = weighs
-                    counts["updated"] += int(not changed)
+                if weighs is not None:
+                    weights[template] = weighs
             if changed:
                 if changed.get("active") and not template.active:
                     revived |= template
                 template.write(changed)
                 counts["updated"] += 1
+                written.add(template)
+        counts["updated"] += len(self._weigh_variants(weights) - written)
         self._revive_variants(revived)
         self._update_barcodes([p for p in chunk if p["barcode"] and split_id(p["id"])[0] in existing
                                and not split_id(p["id"])[1]], counts)
@@ -419,6 +421,31 @@ class Ecom1cImportCatalog(models.AbstractModel):
         for variant in alone:
             variant.ecom_1c_id = variant.product_tmpl_id.ecom_1c_id
         return alone
+
+    def _weigh_variants(self, weights):
+        """The weight 1C gives a product, ``weights`` {template of several variants: weight in Odoo's unit}, on its
+        variants (on sale): 1C's «Вес» is the product's, never a characteristic's. Variants of one weight, or of
+        none, weigh as the product does: they all take it (a product 1C made with its characteristics; the store's
+        whose sizes all weigh the same). Variants whose weights differ among themselves weigh each its own (the
+        store's sizes of their own weights, a product it made and 1C took over): they keep them, and only those of
+        no weight take 1C's. Returns the templates whose variants were written. Set-based: the variants read at
+        once, one write a weight."""
+        if not weights:
+            return set()
+        self.env["product.template"].concat(*weights).product_variant_ids.mapped("weight")  # read at once
+        to_write = defaultdict(list)  # weight: variant ids
+        touched = set()
+        for template, weight in weights.items():
+            variants = template.product_variant_ids
+            own = {variant.weight for variant in variants if variant.weight}
+            takers = variants if len(own) <= 1 else variants.filtered(lambda variant: not variant.weight)
+            takers = takers.filtered(lambda variant, weight=weight: variant.weight != weight)
+            if takers:
+                to_write[weight].extend(takers.ids)
+                touched.add(template)
+        for weight, ids in to_write.items():
+            self.env["product.product"].browse(ids).weight = weight
+        return touched
 
     def _odoo_weight(self):
         """The function of 1C's «Вес» (kilograms: 1C-Bitrix's own exchange reads it so, ×1000 into its grams)

@@ -19,10 +19,12 @@ HEAD = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнфо
         'ДатаФормирования="2026-12-07T10:15:00">')
 
 
-def catalog_207(name="Футболка хлопковая", description="Хлопок 100%", products=(GUID,)):
-    """1C:УТ 11's catalog (2.07, whole): its group, the product with its own article, no characteristics."""
+def catalog_207(name="Футболка хлопковая", description="Хлопок 100%", products=(GUID,), weight=None):
+    """1C:УТ 11's catalog (2.07, whole): its group, the product with its own article (and «Вес» in kilograms, when
+    given), no characteristics."""
     goods = "".join(
         f"<Товар><Ид>{product}</Ид><Артикул>TS</Артикул><Наименование>{name}</Наименование>"
+        + (f"<Вес>{weight}</Вес>" if weight is not None else "") +
         '<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт</БазоваяЕдиница>'
         f"<Группы><Ид>g-wear</Ид></Группы><Описание>{description}</Описание></Товар>" for product in products)
     return io.BytesIO((
@@ -123,6 +125,31 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual((counts["created"], counts["updated"]), (0, 1))
         self.assertEqual((self.shirt.name, self.shirt.description_sale), ("Футболка oversize", "Хлопок"))
         self.assertEqual((duplicate.name, duplicate.active), ("Футболка хлопковая", False))
+
+    def test_the_store_s_sizes_keep_their_own_weights(self):
+        """The store weighed each size (0.2, 0.25, 0.3 kg): 1C's product weight, from the catalogs after the swap,
+        does not flatten them; a size of no weight takes it. Sizes of one weight weigh as the product: they all
+        take 1C's."""
+        self.small.weight, self.medium.weight, self.large.weight = 0.2, 0.25, 0.3
+        self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual(self.shirt.ecom_1c_id, GUID)
+        counts = self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.assertEqual(counts["updated"], 0)
+        self.assertEqual((self.small.weight, self.medium.weight, self.large.weight), (0.2, 0.25, 0.3))
+        self.large.weight = 0
+        counts = self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
+                         (1, 0.2, 0.25, 0.4), "the size of no weight takes the product's")
+        self.small.weight = self.medium.weight = self.large.weight = 0.5
+        counts = self.importer._import_catalog(catalog_207(weight="0.45"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
+                         (1, 0.45, 0.45, 0.45), "one weight: the product's")
+        self.small.weight, self.medium.weight, self.large.weight = 0, 0.5, 0
+        counts = self.importer._import_catalog(catalog_207(weight="0.45"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
+                         (1, 0.45, 0.45, 0.45), "one weight and none: the product's")
+        self.assertEqual(self.importer._import_catalog(catalog_207(weight="0.45"))["updated"], 0)
 
     def test_a_characteristic_unknown_replaces_nothing(self):
         """One characteristic's article is no variant's of the store's product: a product half 1C's, half the

@@ -358,6 +358,12 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual(set(trousers.product_variant_ids.mapped("weight")), {0.5})
         self.assertEqual(counts["updated"], 1)
         self.assertEqual(self.importer._import_catalog(io.BytesIO(heavier))["updated"], 0, "the same file: nothing")
+        # the store weighed one size apart: the sizes' weights differ, 1C's product weight flattens them no more
+        trousers.product_variant_ids[0].weight = 0.7
+        counts = self.importer._import_catalog(io.BytesIO(heavier.replace("<Вес>0,5</Вес>".encode(),
+                                                                          "<Вес>0,6</Вес>".encode())))
+        self.assertEqual((counts["updated"], sorted(trousers.product_variant_ids.mapped("weight"))),
+                         (0, [0.5, 0.5, 0.5, 0.5, 0.7]))
 
     def test_weight_of_no_kilograms_or_finer_than_odoo_keeps(self):
         """«<Вес>0</Вес>», which 1C of 3.1 writes of every product whose weight is not filled in
