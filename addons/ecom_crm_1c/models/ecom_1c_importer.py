@@ -108,12 +108,12 @@ class Ecom1cImporter(models.AbstractModel):
         # whatever the database's LC_CTYPE, by the expressions product_product's indexes are on
         self.env.cr.execute(SQL(r"""
             SELECT pp.id, pt.id, pp.default_code, pp.barcode, pp.ecom_1c_id, pt.ecom_1c_id,
-                   (SELECT count(*) FILTER (WHERE sibling.active) FROM product_product sibling
-                     WHERE sibling.product_tmpl_id = pt.id),
-                   COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'),
-                   (SELECT count(*) FILTER (WHERE NOT sibling.active) FROM product_product sibling
-                     WHERE sibling.product_tmpl_id = pt.id)
+                   siblings.shown, COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'), siblings.retired
               FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              -- its variants on sale and archived, counted in one pass over the template's
+              CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE sibling.active) AS shown,
+                                         count(*) FILTER (WHERE NOT sibling.active) AS retired
+                                    FROM product_product sibling WHERE sibling.product_tmpl_id = pt.id) siblings
              WHERE pp.active AND pt.active AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
                AND (%(article)s = ANY(%(articles)s::text[]) OR %(barcode)s = ANY(%(barcodes)s::text[]))
         """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes,
