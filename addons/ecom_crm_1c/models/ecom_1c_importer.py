@@ -254,18 +254,21 @@ class Ecom1cImporter(models.AbstractModel):
         """SQL of the translated ``column`` of the store's template ``t`` taking the duplicate ``d``'s: its value in
         the languages the catalog wrote it in (:meth:`_written_languages`; the duplicate's English where it has none
         of that language, as Odoo reads it) over the store's, whose other languages stay (its English name beside
-        1C's Russian one, a Ukrainian one). The duplicate's empty value (1C's empty description) drops the store's in
-        those languages. A store's value without English gets 1C's as its English (Odoo's readers of a language
-        the value lacks read English: an English user then reads 1C's name, never an empty one); nothing left is
-        NULL (Odoo's empty), never a JSON null."""
+        1C's Russian one, a Ukrainian one). The duplicate's empty value (1C's empty description: NULL, as the ORM writes
+        an empty value in any language) empties the store's in every language, as the catalog's next write would:
+        without the exchange's language, its readers would read the store's English one as 1C's. A store's value
+        without English gets 1C's as its English (Odoo's readers of a language the value lacks read English: an
+        English user then reads 1C's name, never an empty one); nothing left is NULL (Odoo's empty), never a JSON
+        null."""
         store, duplicate = SQL("t.%s", SQL.identifier(column)), SQL("d.%s", SQL.identifier(column))
         langs = self._written_languages()
         read = {lang: SQL("COALESCE(%s->%s, %s->'en_US')", duplicate, lang, duplicate) for lang in langs}
         ours = SQL("(COALESCE(%s, '{}'::jsonb) - %s::text[])", store, langs)
         theirs = SQL(" || ").join(SQL("jsonb_build_object(%s::text, %s)", lang, value) for lang, value in read.items())
-        return SQL("""NULLIF(jsonb_strip_nulls(
+        return SQL("""CASE WHEN %(duplicate)s IS NOT NULL THEN NULLIF(jsonb_strip_nulls(
                         CASE WHEN %(ours)s ? 'en_US' THEN '{}'::jsonb ELSE jsonb_build_object('en_US', %(first)s) END
-                        || %(ours)s || %(theirs)s), '{}'::jsonb)""", ours=ours, first=read[langs[0]], theirs=theirs)
+                        || %(ours)s || %(theirs)s), '{}'::jsonb) END""",
+                   duplicate=duplicate, ours=ours, first=read[langs[0]], theirs=theirs)
 
     def _characteristics_refusal_message(self, refusals, in_use=False):
         """What the exchange's log says, once, of the codes of a 1C product's characteristics ``refusals`` that

@@ -428,12 +428,17 @@ class TestDuplicateTranslations(ImporterCase):
         self.assertEqual(self.shirt.with_context(lang="en_US").description_sale, "Хлопок 100%")
 
     def test_an_empty_description_of_1c(self):
-        """1C's description is empty: the store's in the exchange's language goes (never a JSON null), its
-        others stay; a store of no description at all keeps none (NULL, not an empty or broken value)."""
+        """1C's description is empty: the store's goes in every language (NULL, never a JSON null), as the
+        catalog's own write of an empty description empties it: kept in English, the Russian reader would read it as
+        1C's, and the next catalog would empty it anyway (an update each time). The name keeps its English."""
         self.shirt.with_context(lang="ru_RU").description_sale = "Хлопок"
+        self.shirt.with_context(lang="uk_UA").description_sale = "Бавовна"
         self.replace(description="")
-        self.assertEqual(self.raw("description_sale"), {"en_US": "Cotton"})
+        self.assertIsNone(self.raw("description_sale"))
+        self.assertFalse(self.shirt.with_context(lang="ru_RU").description_sale)
         self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка хлопковая"})
+        again = self.russian._import_catalog(catalog_207(description=""))
+        self.assertEqual(again["updated"], 0, "what the catalog writes already")
 
     def test_an_empty_description_on_both_sides(self):
         """Neither the store nor 1C describes the product: the description stays NULL."""
