@@ -12,7 +12,7 @@ from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import ImporterCase, path
+from .common import ImporterCase, big_catalog, path
 
 GUID = "7b1c0f00-0000-4000-8000-00000000d001"
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07" '
@@ -405,6 +405,26 @@ class TestDuplicateTranslations(ImporterCase):
         again = self.russian._import_catalog(catalog_207())
         self.assertEqual((again["updated"], again["warnings"]), (0, []), "what the catalog writes already")
         self.assertEqual(self.raw("name")["uk_UA"], "Бавовняна футболка")
+
+    def test_the_catalog_s_later_writes_keep_them_too(self):
+        """After the swap the catalog writes the product (and a property it made) through the ORM, in the exchange's
+        language: 1C's new Russian name and description replace the Russian ones only, the store's English and
+        Ukrainian stay; so does the Ukrainian name the store gave the property 1C renames."""
+        self.shirt.with_context(lang="uk_UA").write({"name": "Бавовняна футболка", "description_sale": "Бавовна"})
+        self.replace()
+        self.russian._import_catalog(catalog_207(name="Футболка из хлопка", description="Хлопок 95%"))
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка из хлопка",
+                                            "uk_UA": "Бавовняна футболка"})
+        self.assertEqual(self.raw("description_sale"), {"en_US": "Cotton", "ru_RU": "Хлопок 95%", "uk_UA": "Бавовна"})
+        self.russian._import_catalog(io.BytesIO(big_catalog(1, properties=True)))
+        code = self.env["product.attribute"].search([("ecom_1c_id", "=", "code")])
+        code.with_context(lang="uk_UA").name = "Код маркетплейсу"
+        self.russian._import_catalog(io.BytesIO(big_catalog(1, properties=True).replace(
+            "Код маркетплейса".encode(), "Код для маркетплейса".encode())))
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT name FROM product_attribute WHERE id = %s", code.id))
+        names = self.env.cr.fetchone()[0]
+        self.assertEqual((names["ru_RU"], names["uk_UA"]), ("Код для маркетплейса", "Код маркетплейсу"))
 
     def test_an_english_name_alone_gets_russian_beside_it(self):
         """The store's name was in English only: the Russian reads 1C's name, the English reader the store's (not
