@@ -253,11 +253,14 @@ class TestStoreProductsBound(ImporterCase):
             with open(name, "wb") as f:
                 f.write(coded_offers((f"{GUID}#s", "TS-S", None, "S", 500), (f"{GUID}#m", "TS-M", None, "M", 600),
                                      (f"{OTHER}#x", "ts-s ", None, "XS", 700)).getvalue())
-            counts = self.importer._import_offers(name)
-        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, shirt.ecom_1c_id), (False, f"{GUID}#m", GUID))
+            first = self.importer._import_offers(name, start=0, deadline=0)  # one batch, then the step is over
+            self.assertEqual((first["position"], first["done"]), (2, False))
+            later = self.importer._import_offers(name, start=2)
+        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, shirt.ecom_1c_id, later["done"]),
+                         (False, f"{GUID}#m", GUID, True))
         self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: other 1C "
-                      f"products of the file name it too ({OTHER}#x)", counts["warnings"])
-        self.assertEqual(len(reads), 1)
+                      f"products of the file name it too ({OTHER}#x)", first["warnings"])
+        self.assertEqual(len(reads), 1, "read once for both steps (each a request of 1C's): kept by the worker")
         # the other marked deleted: it names nothing; and a file of one batch is not read apart
         data = coded_offers((f"{THIRD}#s", "TS-S", None, "S", 500), (f"{THIRD}#l", "TS-L", None, "L", 500),
                             (f"{OTHER}#y", "TS-S", None, "XS", 700)).getvalue().replace(
