@@ -151,7 +151,8 @@ class Ecom1cImporter(models.AbstractModel):
         for product, _reason, others in plan.kept:
             counts["warnings"].append(self.env._(
                 "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
-                "characteristics: %(unmatched)s match none of its variants; the product the exchange made stays",
+                "characteristics: %(unmatched)s match none of its variants on sale (an archived one binds no "
+                "characteristic); the product the exchange made stays",
                 product=product, name=others[0], unmatched=", ".join(others[1:6])))
         if not plan.binds:
             return set()

@@ -164,7 +164,8 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual(sorted(duplicate.product_variant_ids.mapped("ecom_1c_id")),
                          [f"{GUID}#m", f"{GUID}#s", f"{GUID}#xl"])
         self.assertIn(f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its "
-                      f"characteristics: {GUID}#xl match none of its variants; the product the exchange made stays",
+                      f"characteristics: {GUID}#xl match none of its variants on sale (an archived one binds no "
+                      "characteristic); the product the exchange made stays",
                       counts["warnings"])
 
     def test_an_archived_size_takes_no_characteristic(self):
@@ -178,7 +179,8 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual((self.shirt.ecom_1c_id, duplicate.ecom_1c_id, counts["bound_article"]), (False, GUID, 0))
         self.assertFalse(self.large.ecom_1c_id)
         self.assertIn(f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its "
-                      f"characteristics: {GUID}#l match none of its variants; the product the exchange made stays",
+                      f"characteristics: {GUID}#l match none of its variants on sale (an archived one binds no "
+                      "characteristic); the product the exchange made stays",
                       counts["warnings"])
         other = "7b1c0f00-0000-4000-8000-00000000d003"
         self.importer._import_catalog(catalog_207(products=(other,)))
