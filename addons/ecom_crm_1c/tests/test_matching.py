@@ -29,10 +29,11 @@ from ..tools.matching import (
 )
 
 
-def store(variant, article=None, barcode=None, template=None, variants=1, variant_1c_id=None, template_1c_id=None):
+def store(variant, article=None, barcode=None, template=None, variants=1, variant_1c_id=None, template_1c_id=None,
+          archived=0):
     return Candidate(variant=variant, template=template or variant * 10, article=article, barcode=barcode,
                      variants=variants, variant_1c_id=variant_1c_id, template_1c_id=template_1c_id,
-                     name=f"Товар {variant}")
+                     name=f"Товар {variant}", archived=archived)
 
 
 def bound_to(plan):
@@ -189,6 +190,23 @@ class TestMatching(BaseCase):
         # a template the store bound by its 1C id (its variant not yet): that id's to bind
         plan = plan_bindings([("g1", "A-1", None)], [store(1, article="A-1", template_1c_id="g9")], ARTICLE)
         self.assertEqual(reasons(plan), [("g1", ARTICLE, "A-1", TEMPLATE_BOUND)])
+
+    def test_archived_variants_are_not_the_store_s_variants(self):
+        """The store's product shows one variant, its other sizes archived: a 1C product without characteristics
+        is it (no «several variants»); a characteristic binds its variant on sale (a product of variants still), as
+        its characteristics replace a duplicate; a product of one variant, none archived, takes no characteristic."""
+        one_shown = store(1, article="A-1", template=7, variants=1, archived=2)
+        plan = plan_bindings([("g1", "A-1", None)], [one_shown], ARTICLE)
+        self.assertEqual((bound_to(plan), plan.templates, plan.refusals), ({"g1": (1, ARTICLE)}, {"g1": 7}, []))
+        plan = plan_bindings([("g#s", "A-1", None)], [one_shown], ARTICLE)
+        self.assertEqual((bound_to(plan), plan.templates, plan.refusals), ({"g#s": (1, ARTICLE)}, {"g": 7}, []))
+        plan = plan_bindings([("g#s", "A-1", None)], [one_shown], ARTICLE, {"g": 99}, replaceable={"g"})
+        self.assertEqual((bound_to(plan), plan.replaced), ({"g#s": (1, ARTICLE)}, {"g": 99}))
+        plan = plan_bindings([("g#s", "A-1", None)], [store(1, article="A-1", template=7)], ARTICLE)
+        self.assertEqual(reasons(plan), [("g#s", ARTICLE, "A-1", NO_VARIANTS)])
+        plan = plan_bindings([("g1", "A-1", None)], [store(1, article="A-1", template=7, variants=2, archived=1)],
+                             ARTICLE)
+        self.assertEqual(reasons(plan), [("g1", ARTICLE, "A-1", HAS_VARIANTS)], "two on sale")
 
     def test_characteristics_to_variants(self):
         """Characteristics of «g» matched to variants of one store product: the variants and the template bound."""

@@ -12,8 +12,9 @@ from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from ..commerceml import read_product_codes
+from ..commerceml import read_offer_codes, read_product_codes
 from ..models import ecom_1c_import_catalog as catalog_module
+from ..models import ecom_1c_import_offers as offers_module
 from ..models import ecom_1c_importer as importer_module
 from ..models import product_product as product_module
 from ..models.product_product import article_sql, barcode_sql, normalizes_unicode
@@ -334,6 +335,51 @@ class TestStoreProductsBound(ImporterCase):
         self.assertIn(f"1C product {GUID} was not bound to a product of the store by article «CH-1»: other 1C products "
                       f"of the file name it too ({THIRD})", counts["warnings"])
 
+    def test_an_article_another_batch_of_the_offers_names(self):
+        """An offers file of several batches, as a catalog's: a characteristic's article another characteristic of
+        the file names in a later batch binds neither (one 1C marks deleted does not count); the file's codes are
+        read once a step, and a file of one batch is not read apart."""
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS-S", "TS-M"
+        self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        self.patch(importer_module, "BATCH", 2)
+        self.patch(offers_module, "BATCH", 2)
+        reads = []
+
+        def read_codes(source):
+            reads.append(source)
+            return read_offer_codes(source)
+
+        self.patch(offers_module, "read_offer_codes", read_codes)
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "offers.xml")
+            with open(name, "wb") as f:
+                f.write(coded_offers((f"{GUID}#s", "TS-S", None, "S", 500), (f"{GUID}#m", "TS-M", None, "M", 600),
+                                     (f"{OTHER}#x", "ts-s ", None, "XS", 700)).getvalue())
+            first = self.importer._import_offers(name, start=0, deadline=0)  # one batch, then the step is over
+            self.assertEqual((first["position"], first["done"]), (2, False))
+            later = self.importer._import_offers(name, start=2)
+        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, shirt.ecom_1c_id, later["done"]),
+                         (False, f"{GUID}#m", GUID, True))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: other 1C "
+                      f"products of the file name it too ({OTHER}#x)", first["warnings"])
+        self.assertEqual(len(reads), 1, "read once for both steps (each a request of 1C's): kept by the worker")
+        # the other marked deleted: it names nothing; and a file of one batch is not read apart
+        data = coded_offers((f"{THIRD}#s", "TS-S", None, "S", 500), (f"{THIRD}#l", "TS-L", None, "L", 500),
+                            (f"{OTHER}#y", "TS-S", None, "XS", 700)).getvalue().replace(
+            "<Предложение><Ид>7b1c0f00-0000-4000-8000-00000000c002#y</Ид>".encode(),
+            "<Предложение><Ид>7b1c0f00-0000-4000-8000-00000000c002#y</Ид><ПометкаУдаления>true</ПометкаУдаления>"
+            .encode())
+        self.assertEqual(set(read_offer_codes(io.BytesIO(data))),
+                         {(f"{THIRD}#s", "TS-S", ""), (f"{THIRD}#l", "TS-L", "")})
+        unf = [i for i, _a, _b in read_offer_codes(path("unf3-2.08", "offers.xml"))]
+        self.assertTrue(unf and all("#" in i for i in unf), "characteristics only, not the products' own offers")
+        self.assertNotIn("b197e9d6-56ae-11ec-aba0-00199997af17", unf)
+
     def test_a_file_s_codes_read_once_for_its_steps(self):
         """A catalog of several steps (each a request of 1C's) reads its file apart for the codes named twice once:
         a file of 100,000 products takes some 11 s to read, nearly half a step."""
@@ -421,6 +467,52 @@ class TestStoreProductsBound(ImporterCase):
         counts = self.importer._import_offers(coded_offers((f"{GUID}#l", "TS-L", None, "L", 700)))
         self.assertEqual(self.Product.search_count([("ecom_1c_id", "=", f"{GUID}#l")]), 0)
         self.assertTrue(any("Размер магазина" in warning for warning in counts["warnings"]), counts["warnings"])
+
+    def test_a_product_showing_one_variant_of_archived_sizes(self):
+        """The store retired a size of its shirt (archived): the shirt shows one variant, and is the 1C product of its
+        article (not refused as «several variants»); the archived size takes no 1C id."""
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS-S", "TS-M"
+        medium.action_archive()
+        counts = self.importer._import_catalog(catalog((GUID, "Футболка S", "TS-S", None)))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["warnings"]), (0, 1, []))
+        self.assertEqual((shirt.ecom_1c_id, small.ecom_1c_id, medium.ecom_1c_id), (GUID, GUID, False))
+        self.assertEqual((shirt.name, medium.active), ("Футболка S", False))
+        counts = self.importer._import_catalog(catalog((OTHER, "Футболка M", "TS-M", None)))
+        self.assertEqual((counts["created"], counts["bound_article"], medium.ecom_1c_id), (1, 0, False),
+                         "an archived variant is what the store retired: bound by no code")
+
+    def test_a_product_of_variants_named_without_characteristic(self):
+        """The store's shirt of sizes has the article 1C gives a product it names alone. From 2.05 on 1C names the
+        characteristics in its offers: the log says they bind the variants then; a 2.04 catalog would list them, so
+        1C's product has none: the log says they are not one product. Both in the store's Russian."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c"], ["ru_RU"], overwrite=True)
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS", "TS-M"
+        russian = self.importer.with_context(lang="ru_RU")
+        counts = russian._import_catalog(catalog((GUID, "Футболка", "TS", None)))
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {GUID} не привязан к товару магазина по артикулу «TS»: у товара магазина «Футболка» с этим "
+            "кодом несколько вариантов: если 1С продаёт товар по характеристикам, его предложения привяжут их к "
+            "вариантам с их артикулами или штрихкодами (созданный сейчас товар тогда уступит место товару магазина); "
+            "без характеристик это другой товар"])
+        data = catalog((OTHER, "Футболка", "TS-M", None)).getvalue().replace(b'"2.05"', b'"2.04"')
+        self.assertIn(b'"2.04"', data)
+        counts = russian._import_catalog(io.BytesIO(data))
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {OTHER} не привязан к товару магазина по артикулу «TS-M»: у товара магазина «Футболка» с этим "
+            "кодом несколько вариантов, а у товара 1С нет характеристик (этот каталог перечислил бы их): это разные "
+            "товары"])
+        self.assertFalse(shirt.ecom_1c_id)
 
     def test_variants_of_a_template_bound_by_its_1c_id(self):
         """2.05 on: the catalog names the product, the offers its characteristics. The store wrote the template's

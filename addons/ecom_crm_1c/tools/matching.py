@@ -31,8 +31,8 @@ SEVERAL_STORE = "several_store"  # several of the store's products have it
 SEVERAL_1C = "several_1c"  # several 1C products of the batch name it
 BOUND = "bound"  # the store's only product with it is bound to 1C already (another 1C id)
 TAKEN = "taken"  # the store's product was bound to another 1C product of the batch
-HAS_VARIANTS = "has_variants"  # a 1C product without characteristics, the store's of several variants
-NO_VARIANTS = "no_variants"  # a 1C characteristic, the store's product of one variant
+HAS_VARIANTS = "has_variants"  # a 1C product without characteristics, the store's of several variants on sale
+NO_VARIANTS = "no_variants"  # a 1C characteristic, the store's product of one variant (none archived)
 SPLIT = "split"  # the characteristics of one 1C product match variants of different store products
 TEMPLATE_BOUND = "template_bound"  # the store's product is bound to another 1C product
 SHARED = "shared"  # variants of one store product matched by characteristics of several 1C products
@@ -101,8 +101,10 @@ def kinds(mode):
 @dataclass(frozen=True)
 class Candidate:
     """A product of the store (active, of the exchange's company or shared) having an article or barcode that a
-    1C product names: its variant, its template, the 1C ids they hold (None: the store's own) and how many
-    variants its template has, archived ones counted."""
+    1C product names: its variant, its template, the 1C ids they hold (None: the store's own), how many
+    variants on sale its template has (``variants``: what the store's form shows) and how many it archived
+    (``archived``: sizes the store retired, never bound by a code: the store's product is still a product of
+    variants)."""
 
     variant: int
     template: int
@@ -112,6 +114,12 @@ class Candidate:
     template_1c_id: str = None
     variants: int = 1
     name: str = ""
+    archived: int = 0
+
+    @property
+    def of_variants(self):
+        """Whether its template is a product of variants (its attributes make several, on sale or archived)."""
+        return self.variants + self.archived > 1
 
 
 @dataclass(frozen=True)
@@ -237,10 +245,10 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), TEMPLATE_BOUND,
                                                 (found[0].name, found[0].template_1c_id)))
             elif characteristic and known_templates.get(product, found[0].template) != found[0].template \
-                    and not (product in replaceable and found[0].variants > 1):
+                    and not (product in replaceable and found[0].of_variants):
                 # 1C's product is another product in Odoo already (made by a catalog before its offers)
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
-            elif characteristic and found[0].variants <= 1:
+            elif characteristic and not found[0].of_variants:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), NO_VARIANTS, (found[0].name,)))
             elif other_kind and (other := holders[other_kind].get(
                     KEYS[other_kind](article if other_kind == ARTICLE else barcode), set())) \
