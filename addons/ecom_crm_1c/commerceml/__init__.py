@@ -15,6 +15,7 @@ from .reader import (
     read_catalog,
     read_catalog_id,
     read_documents,
+    read_offer_codes,
     read_offer_ids,
     read_offers,
     read_product_codes,

@@ -180,9 +180,10 @@ def _requisites(element):
 
 
 def read_catalog(source):
-    """Groups, properties, price types, warehouses, units and products of a catalog file, streaming."""
+    """Groups, properties, price types, warehouses, units and products of a catalog file, streaming; first its
+    schema's version («document»: «ВерсияСхемы» of its root)."""
     group_ids = []
-    tags = {"start": {"Каталог", "Группа"},
+    tags = {"start": {"КоммерческаяИнформация", "Каталог", "Группа"},
             "end": {"Группа", "Категория", *PROPERTY_TAGS, "ТипЦены", "Склад", "ЕдиницаИзмерения", "Товар", "Ид",
                     "ИдКлассификатора", ONLY_CHANGES}}
     def free(path):
@@ -193,7 +194,9 @@ def read_catalog(source):
     for event, path, element in _events(source, tags, free):
         name = path[-1]
         if event == "start":
-            if name == "Каталог":
+            if name == "КоммерческаяИнформация" and len(path) == 1:
+                yield "document", {"version": (element.get("ВерсияСхемы") or "").strip()}
+            elif name == "Каталог":
                 yield "catalog", {"only_changes": element.get("СодержитТолькоИзменения")}
             elif name == "Группа":
                 group_ids.append(None)
@@ -265,6 +268,20 @@ def read_offer_ids(source):
             offer_id = text(element, "Ид")
             if offer_id:
                 yield offer_id, flag(text(element, "ПометкаУдаления"))
+
+
+def read_offer_codes(source):
+    """``(Ид, Артикул, Штрихкод)`` of every characteristic («product#characteristic») an offers package names, but
+    those marked deleted, streaming and cheap (which characteristics of the whole file name an article or a
+    barcode: the store's variant of one that several name is no one's, as a batch of them judges)."""
+    def free(path):
+        return path[-1] == "Предложение"
+
+    for _event, path, element in _events(source, {"end": {"Предложение"}}, free):
+        if "Предложения" in path[:-1]:
+            offer_id = text(element, "Ид")
+            if split_id(offer_id)[1] and not deletion_marked(element):
+                yield offer_id, text(element, "Артикул"), text(element, "Штрихкод")
 
 
 def read_catalog_id(source):

@@ -32,6 +32,7 @@ from ..commerceml.mapper import (
     vat_percent,
     vat_rate,
 )
+from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
 from ..tools.bulk import bulk_create, m2m_ids
 from ..tools.matching import shared_codes
@@ -75,7 +76,12 @@ class Ecom1cImportCatalog(models.AbstractModel):
 
         def products():
             for kind, values in read_catalog(source):
-                if kind == "catalog":
+                if kind == "document":
+                    # up to 2.04, 1C lists a product's characteristics in its catalog («product#characteristic»);
+                    # from 2.05 on, in its offers only
+                    version = parse_version(values["version"])
+                    catalog["lists_characteristics"] = bool(version) and version < (2, 5)
+                elif kind == "catalog":
                     catalog["only_changes"] = values["only_changes"]
                 elif kind == "catalog_id":
                     catalog["id"] = values["id"]
@@ -122,7 +128,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             # a file of one batch is that batch: what it names twice, the batch knows
             alone = counts["position"] == 0 and len(chunk) < BATCH
-            self._import_products(chunk, catalog["id"], counts, None if alone else file_codes)
+            self._import_products(chunk, catalog["id"], counts, None if alone else file_codes,
+                                  lists_characteristics=catalog.get("lists_characteristics", False))
             self._mark_named(chunk, listed=is_full(catalog["only_changes"]))
             if any(p["manufacturer"] for p in chunk):  # the name is translated once a batch, when needed
                 if MANUFACTURER_ID not in properties:  # once a file
@@ -302,14 +309,14 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 existing[unit_id].write(vals)
         units.clear()
 
-    def _import_products(self, chunk, catalog_id, counts, file_codes=None):
+    def _import_products(self, chunk, catalog_id, counts, file_codes=None, lists_characteristics=False):
         """Create or update the templates of a batch of catalog products. A product whose Ид is
         «guid#characteristic» is a variant of the template «guid» (schema 2.04 lists each
         characteristic as a product): the template is made once, the variant by its characteristics.
-        ``file_codes``: see :meth:`_bind_store_products`."""
+        ``file_codes``, ``lists_characteristics``: see :meth:`_bind_store_products`."""
         Template = self.env["product.template"].with_context(active_test=False)
         existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
-        if self._bind_catalog_store_products(chunk, existing, counts, file_codes):
+        if self._bind_catalog_store_products(chunk, existing, counts, file_codes, lists_characteristics):
             existing = bound(Template, {split_id(p["id"])[0] for p in chunk if p["id"]})
         # a store's own product bound by its template's 1C id: its variant is the product 1C lists
         plain = {p["id"] for p in chunk if p["id"] and not split_id(p["id"])[1]}
@@ -319,6 +326,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         default_categ = self.env.ref("product.product_category_all").id
         to_create, characteristics, done, revived = [], [], set(), Template
         weight = self._odoo_weight() if any(product.get("weight") for product in chunk) else None
+        weights, written = {}, set()  # {template of several variants: 1C's weight}, the templates written
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
@@ -339,17 +347,18 @@ class Ecom1cImportCatalog(models.AbstractModel):
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
-                # and the weight of each: the product's is its variants' (its characteristics weigh as it does)
+                # and the weight of each: 1C's is the product's, which its variants of no weight of their own or
+                # of one weight take (:meth:`_weigh_variants`)
                 weighs = changed.pop("weight", vals.get("weight"))
-                heavier = template.product_variant_ids.filtered(lambda v, w=weighs: w is not None and v.weight != w)
-                if heavier:
-                    heavier.weight = weighs
-                    counts["updated"] += int(not changed)
+                if weighs is not None:
+                    weights[template] = weighs
             if changed:
                 if changed.get("active") and not template.active:
                     revived |= template
                 template.write(changed)
                 counts["updated"] += 1
+                written.add(template)
+        counts["updated"] += len(self._weigh_variants(weights) - written)
         self._revive_variants(revived)
         self._update_barcodes([p for p in chunk if p["barcode"] and split_id(p["id"])[0] in existing
                                and not split_id(p["id"])[1]], counts)
@@ -372,7 +381,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             self._revive_variants(self.env["product.product"].concat(
                 *(variant for full_id, variant in variants.items() if full_id not in deleted and not variant.active)))
 
-    def _bind_catalog_store_products(self, chunk, existing, counts, file_codes=None):
+    def _bind_catalog_store_products(self, chunk, existing, counts, file_codes=None, lists_characteristics=False):
         """The products of a batch of a catalog that the database does not know by their 1C ids (a product
         whose template ``existing`` {1C product id: template} does not hold, a characteristic of 2.04 whose
         variant none holds; not one 1C marks deleted) bound to the store's own products by article or barcode
@@ -388,7 +397,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
         # not one 1C marks deleted: it would archive the store's product it bound
         wanted = [(p["id"], p["article"], p["barcode"]) for p in chunk if p["id"] and not p["deleted"] and (
             p["id"] not in known if split_id(p["id"])[1] else p["id"] not in existing)]
-        return self._bind_store_products(wanted, counts, existing, [p["id"] for p in chunk if p["id"]], file_codes)
+        return self._bind_store_products(wanted, counts, existing, [p["id"] for p in chunk if p["id"]], file_codes,
+                                         lists_characteristics=lists_characteristics)
 
     def _bind_own_variants(self, templates):
         """The variant of each of ``templates`` (found by their 1C id, which 1C names as a product, not a
@@ -411,6 +421,31 @@ class Ecom1cImportCatalog(models.AbstractModel):
         for variant in alone:
             variant.ecom_1c_id = variant.product_tmpl_id.ecom_1c_id
         return alone
+
+    def _weigh_variants(self, weights):
+        """The weight 1C gives a product, ``weights`` {template of several variants: weight in Odoo's unit}, on its
+        variants (on sale): 1C's «Вес» is the product's, never a characteristic's. Variants of one weight, or of
+        none, weigh as the product does: they all take it (a product 1C made with its characteristics; the store's
+        whose sizes all weigh the same). Variants whose weights differ among themselves weigh each its own (the
+        store's sizes of their own weights, a product it made and 1C took over): they keep them, and only those of
+        no weight take 1C's. Returns the templates whose variants were written. Set-based: the variants read at
+        once, one write a weight."""
+        if not weights:
+            return set()
+        self.env["product.template"].concat(*weights).product_variant_ids.mapped("weight")  # read at once
+        to_write = defaultdict(list)  # weight: variant ids
+        touched = set()
+        for template, weight in weights.items():
+            variants = template.product_variant_ids
+            own = {variant.weight for variant in variants if variant.weight}
+            takers = variants if len(own) <= 1 else variants.filtered(lambda variant: not variant.weight)
+            takers = takers.filtered(lambda variant, weight=weight: variant.weight != weight)
+            if takers:
+                to_write[weight].extend(takers.ids)
+                touched.add(template)
+        for weight, ids in to_write.items():
+            self.env["product.product"].browse(ids).weight = weight
+        return touched
 
     def _odoo_weight(self):
         """The function of 1C's «Вес» (kilograms: 1C-Bitrix's own exchange reads it so, ×1000 into its grams)

@@ -1,14 +1,17 @@
+import os
 from collections import Counter, defaultdict
 
 from odoo import _, api, models
 from odoo.tools import SQL, float_compare, float_round
 
-from ..commerceml import read_catalog_id, read_offer_ids, read_offers, sniff
+from ..commerceml import read_catalog_id, read_offer_codes, read_offer_ids, read_offers, sniff
 from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
 from ..commerceml.mapper import price_tiers, sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
-from .ecom_1c_import_catalog import EMPTY_REF, is_full
+from ..tools.matching import shared_codes
+from .ecom_1c_import_catalog import EMPTY_REF, SHARED_CODES, SHARED_CODES_KEPT, is_full
+from .ecom_1c_importer import BATCH
 
 
 def split_by_packages(source):
@@ -57,12 +60,30 @@ class Ecom1cImportOffers(models.AbstractModel):
                         package["lists"] = bool(values["name"])
                     yield values
 
+        def file_codes():
+            # the codes several characteristics of the whole file name (as a catalog's,
+            # :meth:`_import_catalog`), read apart once a step, kept by the worker for the file's next steps
+            if "codes" not in package:
+                package["codes"] = None
+                if isinstance(source, str):
+                    mode, stat = self.env.company.ecom_1c_match_by, os.stat(source)
+                    key = ("offers", source, stat.st_size, stat.st_mtime_ns, mode)
+                    codes = SHARED_CODES.get(key)
+                    if codes is None:
+                        codes = SHARED_CODES[key] = shared_codes(read_offer_codes(source), mode)
+                        for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
+                            SHARED_CODES.pop(old, None)
+                    package["codes"] = codes
+            return package["codes"]
+
         def apply(chunk):
             if price_types:
                 self._import_price_types(price_types, counts)
             if properties:
                 self._property_attributes(properties, catalog_id=package["catalog_id"])
-            variants = self._offer_variants(chunk, counts)
+            # a file of one batch is that batch: what it names twice, the batch knows
+            alone = counts["position"] == 0 and len(chunk) < BATCH
+            variants = self._offer_variants(chunk, counts, None if alone else file_codes)
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
                                        listed=package["full"] and package["lists"])
@@ -150,9 +171,10 @@ class Ecom1cImportOffers(models.AbstractModel):
             "res.currency"].with_context(active_test=False).search_fetch(
                 [("iso_numeric", "!=", False)], ["name", "iso_numeric", "active"]))
 
-    def _offer_variants(self, chunk, counts):
+    def _offer_variants(self, chunk, counts, file_codes=None):
         """{1C id: variant} for the offers of ``chunk``: an offer «guid#characteristic» is its own
-        variant, made now if the catalog did not list it, never the product «guid»'s."""
+        variant, made now if the catalog did not list it, never the product «guid»'s. ``file_codes``: see
+        :meth:`_bind_store_products` (the codes several characteristics of the whole file name)."""
         Product = self.env["product.product"].with_context(active_test=False)
         ids = list({o["id"] for o in chunk})
         variants = bound(Product, ids)
@@ -168,7 +190,7 @@ class Ecom1cImportOffers(models.AbstractModel):
             templates = bound(self.env["product.template"].with_context(active_test=False),
                               {o["product_id"] for o in new})
             if self._bind_store_products([(o["id"], o["article"], o["barcode"]) for o in new if not o["deleted"]],
-                                         counts, templates, ids):
+                                         counts, templates, ids, file_codes):
                 variants = bound(Product, ids)
                 new = [o for o in new if o["id"] not in variants]
         # 3.1 gives a characteristic's values as its offer's property values, «ХарактеристикиТовара» empty

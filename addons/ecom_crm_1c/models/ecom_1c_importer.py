@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from ..commerceml.characteristics import split_id
 from ..tools import matching
-from .product_product import article_sql, barcode_sql
+from .product_product import article_sql, barcode_sql, normalizes_unicode
 
 BATCH = 500
 
@@ -141,7 +141,8 @@ class Ecom1cImporter(models.AbstractModel):
         return {"created": 0, "updated": 0, "archived": 0, "warnings": [], "position": start, "done": False,
                 "bound_article": 0, "bound_barcode": 0, "notes": []}
 
-    def _bind_store_products(self, wanted, counts, known_templates=None, named=(), file_codes=None):
+    def _bind_store_products(self, wanted, counts, known_templates=None, named=(), file_codes=None,
+                             lists_characteristics=False):
         """The store's own products (made in Odoo, no 1C id) that the 1C products and characteristics
         ``wanted`` [(1C id, article, barcode)], which the database does not know by their 1C ids, are: bound
         (the 1C id written on the variant, and on its template for a product or the characteristics' product)
@@ -149,8 +150,11 @@ class Ecom1cImporter(models.AbstractModel):
         why a code bound nothing is said in the exchange's log. ``known_templates`` {1C product id: template}:
         those of ``wanted``'s products the database has already; ``named``: the 1C ids of the whole batch;
         ``file_codes``: a function returning the codes several 1C products of the whole file name
-        (:func:`..tools.matching.shared_codes`), for a batch of a file of several, called once candidates are found.
-        One query finds the candidates of a batch, one UPDATE a table binds them. Returns the 1C ids bound."""
+        (:func:`..tools.matching.shared_codes`), for a batch of a file of several, called once candidates are found;
+        ``lists_characteristics``: a catalog up to 2.04, which lists the characteristics of 1C's products (a product
+        it names alone has none). One query finds the candidates of a batch, one UPDATE a table binds them. The
+        refusals of a 1C product's characteristics for one reason about one store product are said once, their
+        codes together (:meth:`_characteristics_refusal_message`). Returns the 1C ids bound."""
         mode = self.env.company.ecom_1c_match_by
         kinds = matching.kinds(mode)
         if not wanted or not kinds:
@@ -167,15 +171,20 @@ class Ecom1cImporter(models.AbstractModel):
         # whatever the database's LC_CTYPE, by the expressions product_product's indexes are on
         self.env.cr.execute(SQL(r"""
             SELECT pp.id, pt.id, pp.default_code, pp.barcode, pp.ecom_1c_id, pt.ecom_1c_id,
-                   (SELECT count(*) FROM product_product sibling WHERE sibling.product_tmpl_id = pt.id),
-                   COALESCE(pt.name->>%(lang)s, pt.name->>'en_US')
+                   siblings.shown, COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'), siblings.retired
               FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              -- its variants on sale and archived, counted in one pass over the template's
+              CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE sibling.active) AS shown,
+                                         count(*) FILTER (WHERE NOT sibling.active) AS retired
+                                    FROM product_product sibling WHERE sibling.product_tmpl_id = pt.id) siblings
              WHERE pp.active AND pt.active AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
                AND (%(article)s = ANY(%(articles)s::text[]) OR %(barcode)s = ANY(%(barcodes)s::text[]))
         """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes,
-            article=article_sql(SQL("pp.default_code")), barcode=barcode_sql(SQL("pp.barcode"))))
+            article=article_sql(SQL("pp.default_code"), normalizes_unicode(self.env.cr)),
+            barcode=barcode_sql(SQL("pp.barcode"))))
         candidates = [matching.Candidate(variant=row[0], template=row[1], article=row[2], barcode=row[3],
-                                         variant_1c_id=row[4], template_1c_id=row[5], variants=row[6], name=row[7])
+                                         variant_1c_id=row[4], template_1c_id=row[5], variants=row[6], name=row[7],
+                                         archived=row[8])
                       for row in self.env.cr.fetchall()]
         if not candidates:
             return set()
@@ -191,13 +200,24 @@ class Ecom1cImporter(models.AbstractModel):
                                       file_codes() if file_codes else None,
                                       replaceable={product for product in elsewhere
                                                    if known[product] in made and not made[known[product]]})
+        said = []  # a message, or the key of the refusals said together, in the plan's order
+        together = defaultdict(list)  # (1C product, reason, others, what uses it): its characteristics' refusals
         for refusal in plan.refusals:
-            counts["warnings"].append(self._refusal_message(
-                refusal, in_use=made.get(known.get(split_id(refusal.product)[0]))))
+            product, characteristic = split_id(refusal.product)
+            if characteristic and refusal.reason in (matching.ELSEWHERE, matching.TEMPLATE_BOUND):
+                key = (product, refusal.reason, refusal.others, made.get(known.get(product)))
+                if key not in together:
+                    said.append(key)
+                together[key].append(refusal)
+            else:
+                said.append(self._refusal_message(refusal, lists_characteristics))
+        counts["warnings"].extend(self._characteristics_refusal_message(together[item], in_use=item[3])
+                                  if isinstance(item, tuple) else item for item in said)
         for product, _reason, others in plan.kept:
             counts["warnings"].append(self.env._(
                 "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
-                "characteristics: %(unmatched)s match none of its variants; the product the exchange made stays",
+                "characteristics: %(unmatched)s match none of its variants on sale (an archived one binds no "
+                "characteristic); the product the exchange made stays",
                 product=product, name=others[0], unmatched=", ".join(others[1:6])))
         if not plan.binds:
             return set()
@@ -307,7 +327,8 @@ class Ecom1cImporter(models.AbstractModel):
     def _replace_duplicates(self, plan, counts):
         """The duplicates ``plan.replaced`` {1C product id: template} the exchange made of the store's products that
         their characteristics bound (:func:`..tools.matching.plan_bindings`) give way: the store's template takes
-        what the catalog wrote on the duplicate as it writes a product's (its name, sales description, category,
+        what the catalog wrote on the duplicate as it writes a product's (its name and sales description in the
+        languages the catalog writes, its translations into others kept: :meth:`_merged_translations`; category,
         1C catalog, and when a catalog last named it, which 1C's deactivate reads), the duplicate gives up its
         1C ids and barcode and is archived, never deleted (the store may delete it); said in the exchange's log.
         Its picture and properties come to the store's product from the next catalog naming the product. Set-based:
@@ -316,13 +337,14 @@ class Ecom1cImporter(models.AbstractModel):
         pairs = {plan.templates[product]: template for product, template in plan.replaced.items()}
         self.env.cr.execute(SQL("""
             UPDATE product_template t
-               SET name = d.name, description_sale = d.description_sale, categ_id = d.categ_id,
+               SET name = %(name)s, description_sale = %(description)s, categ_id = d.categ_id,
                    ecom_1c_catalog_id = d.ecom_1c_catalog_id, ecom_1c_seen_at = d.ecom_1c_seen_at,
                    write_date = %(now)s, write_uid = %(uid)s
               FROM unnest(%(stores)s::int[], %(dupes)s::int[]) AS v(store, dupe)
               JOIN product_template d ON d.id = v.dupe
              WHERE t.id = v.store
-        """, now=self.env.cr.now(), uid=self.env.uid, stores=list(pairs), dupes=list(pairs.values())))
+        """, name=self._merged_translations("name"), description=self._merged_translations("description_sale"),
+            now=self.env.cr.now(), uid=self.env.uid, stores=list(pairs), dupes=list(pairs.values())))
         self.env.cr.execute(SQL("UPDATE product_template SET ecom_1c_id = NULL WHERE id = ANY(%s)",
                                 list(pairs.values())))
         self.env.cr.execute(SQL("UPDATE product_product SET ecom_1c_id = NULL, barcode = NULL, "
@@ -347,10 +369,65 @@ class Ecom1cImporter(models.AbstractModel):
                 "1C product %(product)s bound to the store's product «%(name)s» %(by)s; the duplicate the exchange "
                 "made is archived", product=product, name=name, by=by))
 
-    def _refusal_message(self, refusal, in_use=False):
-        """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`);
-        ``in_use``: the 1C product of an ``ELSEWHERE`` one is a duplicate the exchange made, that something uses:
-        what (:meth:`_reference_label`)."""
+    def _written_languages(self):
+        """The languages the catalog writes a product's name and description in: the exchange's (the store's,
+        :meth:`ecom.1c.exchange._store_language`), and English beside it when English is not active (Odoo's ORM
+        then writes it too, the value every other language falls back to)."""
+        lang = self.env.lang or "en_US"
+        return [lang] if lang == "en_US" or self.env["res.lang"]._get_data(code="en_US") else [lang, "en_US"]
+
+    def _merged_translations(self, column):
+        """SQL of the translated ``column`` of the store's template ``t`` taking the duplicate ``d``'s: its value in
+        the languages the catalog wrote it in (:meth:`_written_languages`; the duplicate's English where it has none
+        of that language, as Odoo reads it) over the store's, whose other languages stay (its English name beside
+        1C's Russian one, a Ukrainian one). The duplicate's empty value (1C's empty description: NULL, as the ORM writes
+        an empty value in any language) empties the store's in every language, as the catalog's next write would:
+        without the exchange's language, its readers would read the store's English one as 1C's. A store's value
+        without English gets 1C's as its English (Odoo's readers of a language the value lacks read English: an
+        English user then reads 1C's name, never an empty one); nothing left is NULL (Odoo's empty), never a JSON
+        null."""
+        store, duplicate = SQL("t.%s", SQL.identifier(column)), SQL("d.%s", SQL.identifier(column))
+        langs = self._written_languages()
+        read = {lang: SQL("COALESCE(%s->%s, %s->'en_US')", duplicate, lang, duplicate) for lang in langs}
+        ours = SQL("(COALESCE(%s, '{}'::jsonb) - %s::text[])", store, langs)
+        theirs = SQL(" || ").join(SQL("jsonb_build_object(%s::text, %s)", lang, value) for lang, value in read.items())
+        return SQL("""CASE WHEN %(duplicate)s IS NOT NULL THEN NULLIF(jsonb_strip_nulls(
+                        CASE WHEN %(ours)s ? 'en_US' THEN '{}'::jsonb ELSE jsonb_build_object('en_US', %(first)s) END
+                        || %(ours)s || %(theirs)s), '{}'::jsonb) END""",
+                   duplicate=duplicate, ours=ours, first=read[langs[0]], theirs=theirs)
+
+    def _characteristics_refusal_message(self, refusals, in_use=False):
+        """What the exchange's log says, once, of the codes of a 1C product's characteristics ``refusals`` that
+        bound nothing for one reason about one store product (:data:`..tools.matching.ELSEWHERE`: the 1C product is
+        another product in Odoo, ``in_use``: one the exchange made that something uses, what
+        (:meth:`_reference_label`); or
+        :data:`..tools.matching.TEMPLATE_BOUND`: the store's product is another 1C product's): the reason is the
+        1C product's, not each characteristic's."""
+        first = refusals[0]
+        product, name = split_id(first.product)[0], first.others[0]
+        codes = [self.env._("article «%s»", r.code) if r.kind == matching.ARTICLE else
+                 self.env._("barcode «%s»", r.code) for r in refusals]
+        codes = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+        if first.reason == matching.TEMPLATE_BOUND:
+            return self.env._(
+                "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
+                "characteristics (%(codes)s): that product is bound to 1C product %(other)s",
+                product=product, name=name, codes=codes, other=first.others[1])
+        if in_use:
+            return self.env._(
+                "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
+                "characteristics (%(codes)s): it is a product the exchange made that is in use already (a record of "
+                "«%(use)s» refers to it), not replaced", product=product, name=name, codes=codes, use=in_use)
+        return self.env._(
+            "1C product %(product)s was not bound to the store's product «%(name)s» by the codes of its "
+            "characteristics (%(codes)s): it is another product in Odoo already", product=product, name=name,
+            codes=codes)
+
+    def _refusal_message(self, refusal, lists_characteristics=False):
+        """What the exchange's log says of a code that bound no store product (:class:`..tools.matching.Refusal`;
+        a characteristic's refused as ``ELSEWHERE`` or ``TEMPLATE_BOUND``: :meth:`_characteristics_refusal_message`);
+        ``lists_characteristics``: the catalog lists 1C's characteristics (up to 2.04), so a product it names
+        alone, refused as ``HAS_VARIANTS``, has none."""
         names = refusal.others
         reasons = {
             matching.SEVERAL_STORE: lambda: self.env._(
@@ -364,8 +441,13 @@ class Ecom1cImporter(models.AbstractModel):
                 "the store's product «%(name)s» having it was bound to 1C product %(other)s of the same file",
                 name=names[0], other=names[1]),
             matching.HAS_VARIANTS: lambda: self.env._(
-                "the store's product «%s» having it has several variants: give each variant the 1C id of its "
-                "characteristic", names[0]),
+                "the store's product «%s» having it has several variants, and 1C's product has no characteristics "
+                "(this catalog would list them): they are not one product", names[0]) if lists_characteristics
+            else self.env._(
+                "the store's product «%s» having it has several variants: if 1C sells the product by "
+                "characteristics, its offers bind them to the variants of their articles or barcodes (the product "
+                "made now then gives way to the store's); without characteristics it is not that product",
+                names[0]),
             matching.NO_VARIANTS: lambda: self.env._(
                 "the store's product «%s» having it has no variants, and 1C names a characteristic", names[0]),
             matching.SPLIT: lambda: self.env._(
@@ -378,19 +460,11 @@ class Ecom1cImporter(models.AbstractModel):
                 "other variants of the store's product «%(name)s» are characteristics of other 1C products "
                 "(%(others)s)",
                 name=names[0], others=", ".join(names[1:6])),
-            matching.ELSEWHERE: lambda: self.env._(
-                "the store's product «%(name)s» has it, but 1C product %(other)s is another product in Odoo already",
-                name=names[0], other=names[1]),
             matching.CONFLICT: lambda: self.env._(
                 "the store's product «%(name)s» has it, but its other code is another product's of the store "
                 "(%(others)s): which one 1C means is not guessed",
                 name=names[0], others=", ".join(f"«{name}»" for name in names[1:6])),
         }
-        if refusal.reason == matching.ELSEWHERE and in_use:
-            reasons[matching.ELSEWHERE] = lambda: self.env._(
-                "the store's product «%(name)s» has it, but 1C product %(other)s is a product the exchange made that "
-                "is in use already (a record of «%(use)s» refers to it): it is not replaced",
-                name=names[0], other=names[1], use=in_use)
         by = self.env._("by article «%s»", refusal.code) if refusal.kind == matching.ARTICLE else \
             self.env._("by barcode «%s»", refusal.code)
         return self.env._("1C product %(product)s was not bound to a product of the store %(by)s: %(reason)s",

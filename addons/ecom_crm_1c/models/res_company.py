@@ -22,14 +22,17 @@ class ResCompany(models.Model):
 
     # «article, then barcode»: a store connecting 1C has its catalog in Odoo already, and a first full catalog
     # would make a second product of each; a code that is empty, or that several products share (however its
-    # case and spaces differ), binds nothing (:mod:`..tools.matching`), so the default binds only the sure ones
+    # case, spaces, look-alike letters or dashes differ), binds nothing (:mod:`..tools.matching`), so the default
+    # binds only the sure ones
     ecom_1c_match_by = fields.Selection(
         [("none", "Nothing: 1C's products are new products"), ("article", "Article"), ("barcode", "Barcode"),
          ("article_barcode", "Article, then barcode")],
         string="Match the store's products not yet bound to 1C by", default=DEFAULT_MODE, required=True,
         help="A product (or characteristic) 1C names that Odoo does not know by its 1C id is bound to the store's "
              "own product (active, of this company or shared, without a 1C id) having its article («Артикул») or "
-             "barcode («Штрихкод»), compared without the spaces around it and in either case; only when exactly one "
+             "barcode («Штрихкод»), compared without the spaces around it and in either case (an article's Cyrillic "
+             "letters that look Latin as those, any dash as a hyphen; a barcode of 8, 12, 13 or 14 digits as a "
+             "GTIN of 14, zeros on the left: UPC-A «012345678905» is EAN-13 «0012345678905»); only when exactly one "
              "store product and one 1C product of the file have it. Otherwise a new product is made, and the "
              "exchange log says why.")
 

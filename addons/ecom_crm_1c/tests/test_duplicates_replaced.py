@@ -10,19 +10,22 @@ import tempfile
 
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models.ecom_1c_importer import product_references
-from .common import ImporterCase, path
+from .common import ImporterCase, big_catalog, path
 
 GUID = "7b1c0f00-0000-4000-8000-00000000d001"
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07" '
         'ДатаФормирования="2026-12-07T10:15:00">')
 
 
-def catalog_207(name="Футболка хлопковая", description="Хлопок 100%", products=(GUID,)):
-    """1C:УТ 11's catalog (2.07, whole): its group, the product with its own article, no characteristics."""
+def catalog_207(name="Футболка хлопковая", description="Хлопок 100%", products=(GUID,), weight=None):
+    """1C:УТ 11's catalog (2.07, whole): its group, the product with its own article (and «Вес» in kilograms, when
+    given), no characteristics."""
     goods = "".join(
         f"<Товар><Ид>{product}</Ид><Артикул>TS</Артикул><Наименование>{name}</Наименование>"
+        + (f"<Вес>{weight}</Вес>" if weight is not None else "") +
         '<БазоваяЕдиница Код="796" НаименованиеПолное="Штука" МеждународноеСокращение="PCE">шт</БазоваяЕдиница>'
         f"<Группы><Ид>g-wear</Ид></Группы><Описание>{description}</Описание></Товар>" for product in products)
     return io.BytesIO((
@@ -124,6 +127,31 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual((self.shirt.name, self.shirt.description_sale), ("Футболка oversize", "Хлопок"))
         self.assertEqual((duplicate.name, duplicate.active), ("Футболка хлопковая", False))
 
+    def test_the_store_s_sizes_keep_their_own_weights(self):
+        """The store weighed each size (0.2, 0.25, 0.3 kg): 1C's product weight, from the catalogs after the swap,
+        does not flatten them; a size of no weight takes it. Sizes of one weight weigh as the product: they all
+        take 1C's."""
+        self.small.weight, self.medium.weight, self.large.weight = 0.2, 0.25, 0.3
+        self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual(self.shirt.ecom_1c_id, GUID)
+        counts = self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.assertEqual(counts["updated"], 0)
+        self.assertEqual((self.small.weight, self.medium.weight, self.large.weight), (0.2, 0.25, 0.3))
+        self.large.weight = 0
+        counts = self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
+                         (1, 0.2, 0.25, 0.4), "the size of no weight takes the product's")
+        self.small.weight = self.medium.weight = self.large.weight = 0.5
+        counts = self.importer._import_catalog(catalog_207(weight="0.45"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
+                         (1, 0.45, 0.45, 0.45), "one weight: the product's")
+        self.small.weight, self.medium.weight, self.large.weight = 0, 0.5, 0
+        counts = self.importer._import_catalog(catalog_207(weight="0.45"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
+                         (1, 0.45, 0.45, 0.45), "one weight and none: the product's")
+        self.assertEqual(self.importer._import_catalog(catalog_207(weight="0.45"))["updated"], 0)
+
     def test_a_characteristic_unknown_replaces_nothing(self):
         """One characteristic's article is no variant's of the store's product: a product half 1C's, half the
         store's is not guessed; nothing is bound, the duplicate takes the characteristics as before, said."""
@@ -137,8 +165,30 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual(sorted(duplicate.product_variant_ids.mapped("ecom_1c_id")),
                          [f"{GUID}#m", f"{GUID}#s", f"{GUID}#xl"])
         self.assertIn(f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its "
-                      f"characteristics: {GUID}#xl match none of its variants; the product the exchange made stays",
+                      f"characteristics: {GUID}#xl match none of its variants on sale (an archived one binds no "
+                      "characteristic); the product the exchange made stays",
                       counts["warnings"])
+
+    def test_an_archived_size_takes_no_characteristic(self):
+        """The store archived its large size: 1C's small and medium replace the duplicate, the archived large keeps
+        no 1C id; 1C's large matching only that archived variant is a characteristic of no variant on sale: nothing
+        is bound, the duplicate stays."""
+        self.large.action_archive()
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        counts = self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.ecom_1c_id, counts["bound_article"]), (False, GUID, 0))
+        self.assertFalse(self.large.ecom_1c_id)
+        self.assertIn(f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its "
+                      f"characteristics: {GUID}#l match none of its variants on sale (an archived one binds no "
+                      "characteristic); the product the exchange made stays",
+                      counts["warnings"])
+        other = "7b1c0f00-0000-4000-8000-00000000d003"
+        self.importer._import_catalog(catalog_207(products=(other,)))
+        counts = self.importer._import_offers(offers_207(*[(*size[:5], other) for size in SIZES[:2]]))
+        self.assertEqual((self.shirt.ecom_1c_id, self.small.ecom_1c_id, self.medium.ecom_1c_id, self.large.ecom_1c_id),
+                         (other, f"{other}#s", f"{other}#m", False))
+        self.assertEqual((counts["archived"], self.large.active), (1, False))
 
     def test_a_duplicate_sold_already_stays(self):
         """The duplicate was ordered before the offers came (a quotation): it is no longer the exchange's to
@@ -151,10 +201,10 @@ class TestDuplicatesReplaced(ImporterCase):
         counts = self.importer._import_offers(offers_207(*SIZES))
         self.assertFalse(self.shirt.ecom_1c_id)
         self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["notes"]), (True, GUID, []))
-        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
-                      f"product «Футболка» has it, but 1C product {GUID} is a product the exchange made that is in "
-                      "use already (a record of «Sales Order Line» refers to it): it is not replaced",
-                      counts["warnings"])
+        self.assertEqual(counts["warnings"], [
+            f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its characteristics "
+            "(article «TS-S», article «ts-m», article «TS-L»): it is a product the exchange made that is in use "
+            "already (a record of «Sales Order Line» refers to it), not replaced"], "once for its three sizes")
 
     def test_a_duplicate_of_interest_or_bought_stays(self):
         """The duplicate is a lead's product of interest, or has a vendor's price: the store uses it; nothing is
@@ -197,14 +247,16 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
                          (False, True, GUID, []))
         self.assertRegex("\n".join(counts["warnings"]), (
-            f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's product "
-            f"«Футболка» has it, but 1C product {GUID} is a product the exchange made that is in use already \\(a "
-            "record of «(Stock Move|Product Moves \\(Stock Move Line\\)|Quants)» refers to it\\): it is not replaced"))
+            f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its characteristics "
+            "\\(article «TS-S», article «ts-m», article «TS-L»\\): it is a product the exchange made that is in use "
+            "already \\(a record of «(Stock Move|Product Moves \\(Stock Move Line\\)|Quants)» refers to it\\), not "
+            "replaced"))
 
-    def in_use_warning(self, use, guid=GUID, article="TS-S"):
-        return (f"1C product {guid}#s was not bound to a product of the store by article «{article}»: the store's "
-                f"product «Футболка» has it, but 1C product {guid} is a product the exchange made that is in use "
-                f"already (a record of «{use}» refers to it): it is not replaced")
+    def in_use_warning(self, use, guid=GUID, articles=("TS-S", "ts-m", "TS-L")):
+        codes = ", ".join(f"article «{article}»" for article in articles)
+        return (f"1C product {guid} was not bound to the store's product «Футболка» by the codes of its "
+                f"characteristics ({codes}): it is a product the exchange made that is in use already (a record of "
+                f"«{use}» refers to it), not replaced")
 
     def test_a_duplicate_packed_or_offered_by_the_scoring_stays(self):
         """Uses no list of the exchange names: a packaging the store gave the duplicate, a scheduled contact's
@@ -229,7 +281,8 @@ class TestDuplicatesReplaced(ImporterCase):
                                                            for c, _a, s, p, q in SIZES]))
         self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
                          (False, True, other, []))
-        self.assertIn(self.in_use_warning("Outcome of a scheduled contact", other, "T3-S"), counts["warnings"])
+        self.assertIn(self.in_use_warning("Outcome of a scheduled contact", other, ("T3-S", "T3-M", "T3-L")),
+                      counts["warnings"])
 
     def test_any_module_s_foreign_key_to_a_product_is_a_use(self):
         """The uses are the database's foreign keys to a product, whatever module made the table (here one made
@@ -275,9 +328,9 @@ class TestDuplicatesReplaced(ImporterCase):
         mug.ecom_1c_id = GUID
         counts = self.importer._import_offers(offers_207(*SIZES))
         self.assertEqual((mug.active, mug.ecom_1c_id, self.shirt.ecom_1c_id, counts["notes"]), (True, GUID, False, []))
-        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: the store's "
-                      f"product «Футболка» has it, but 1C product {GUID} is another product in Odoo already",
-                      counts["warnings"])
+        self.assertEqual(counts["warnings"], [
+            f"1C product {GUID} was not bound to the store's product «Футболка» by the codes of its characteristics "
+            "(article «TS-S», article «ts-m», article «TS-L»): it is another product in Odoo already"])
 
     def test_the_setting_off_keeps_the_duplicate(self):
         """«Не сопоставлять»: the duplicate takes the characteristics, the store's product is left as it is."""
@@ -313,9 +366,26 @@ class TestDuplicatesReplaced(ImporterCase):
         self.env["product.packaging"].create({"name": "Коробка", "qty": 10,
                                               "product_id": self.duplicate().product_variant_id.id})
         counts = self.importer.with_context(lang="ru_RU")._import_offers(offers_207(*SIZES))
-        self.assertIn(f"Товар 1С {GUID}#s не привязан к товару магазина по артикулу «TS-S»: он есть у товара "
-                      f"магазина «Футболка», но товар 1С {GUID} — товар, созданный обменом и уже используемый (на него "
-                      "ссылается запись «Упаковка продукта»): он не заменяется", counts["warnings"])
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {GUID} не привязан к товару магазина «Футболка» по кодам его характеристик (артикул «TS-S», "
+            "артикул «ts-m», артикул «TS-L»): это товар, созданный обменом и уже используемый (на него ссылается "
+            "запись «Упаковка продукта»), он не заменяется"])
+
+    def test_a_duplicate_in_use_said_once_in_russian(self):
+        """The duplicate is ordered: the Russian log says once, for the 1C product, why its three sizes bound
+        nothing."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c", "sale"], ["ru_RU"], overwrite=True)
+        russian = self.importer.with_context(lang="ru_RU")
+        russian._import_catalog(catalog_207())
+        customer = self.env["res.partner"].create({"name": "Покупатель"})
+        self.env["sale.order"].create({"partner_id": customer.id, "order_line": [
+            Command.create({"product_id": self.duplicate().product_variant_id.id, "product_uom_qty": 1})]})
+        counts = russian._import_offers(offers_207(*SIZES))
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {GUID} не привязан к товару магазина «Футболка» по кодам его характеристик (артикул «TS-S», "
+            "артикул «ts-m», артикул «TS-L»): это товар, созданный обменом и уже используемый (на него ссылается "
+            "запись «Позиция заказа на продажу»), он не заменяется"])
 
     def test_duplicates_replaced_set_based(self):
         """Replacing the duplicates of 4 store products costs the queries of replacing 2: the untouched ones found
@@ -371,3 +441,123 @@ class TestDuplicatesReplaced(ImporterCase):
         self.assertEqual(store.name, duplicate.name, "the catalog's name")
         again = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
         self.assertEqual((again["created"], again["updated"], again["notes"], again["bound_barcode"]), (0, 0, [], 0))
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestDuplicateTranslations(ImporterCase):
+    """The duplicate's name and description are 1C's in the exchange's language (the store's): the store's product
+    takes them in that language and keeps its translations into the others."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.ecom_1c_match_by = "article_barcode"
+        for lang in ("ru_RU", "en_US", "uk_UA"):
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        size = cls.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"}), Command.create({"name": "L"})]})
+        cls.shirt = cls.Template.with_context(lang="en_US").create({
+            "name": "Cotton T-shirt", "description_sale": "Cotton",
+            "attribute_line_ids": [Command.create({"attribute_id": size.id,
+                                                   "value_ids": [Command.set(size.value_ids.ids)]})]})
+        for variant, code in zip(cls.shirt.product_variant_ids.sorted("id"), ("TS-S", "TS-M", "TS-L"), strict=True):
+            variant.default_code = code
+        cls.russian = cls.importer.with_context(lang="ru_RU")
+
+    def raw(self, column):
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT %s FROM product_template WHERE id = %s", SQL.identifier(column), self.shirt.id))
+        return self.env.cr.fetchone()[0]
+
+    def replace(self, description="Хлопок 100%"):
+        self.russian._import_catalog(catalog_207(description=description))
+        counts = self.russian._import_offers(offers_207(*SIZES))
+        self.assertEqual((self.shirt.ecom_1c_id, counts["archived"]), (GUID, 1), "replaced")
+        self.env.invalidate_all()
+
+    def test_the_store_s_other_languages_stay(self):
+        """The store named its shirt in English, Russian and Ukrainian: the Russian exchange's swap gives it 1C's
+        Russian name and description, its English and Ukrainian ones stay."""
+        self.shirt.with_context(lang="ru_RU").write({"name": "Футболка", "description_sale": "Хлопок"})
+        self.shirt.with_context(lang="uk_UA").write({"name": "Бавовняна футболка", "description_sale": "Бавовна"})
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка хлопковая",
+                                            "uk_UA": "Бавовняна футболка"})
+        self.assertEqual(self.raw("description_sale"), {"en_US": "Cotton", "ru_RU": "Хлопок 100%",
+                                                        "uk_UA": "Бавовна"})
+        self.assertEqual((self.shirt.with_context(lang="ru_RU").name, self.shirt.with_context(lang="en_US").name),
+                         ("Футболка хлопковая", "Cotton T-shirt"))
+        again = self.russian._import_catalog(catalog_207())
+        self.assertEqual((again["updated"], again["warnings"]), (0, []), "what the catalog writes already")
+        self.assertEqual(self.raw("name")["uk_UA"], "Бавовняна футболка")
+
+    def test_the_catalog_s_later_writes_keep_them_too(self):
+        """After the swap the catalog writes the product (and a property it made) through the ORM, in the exchange's
+        language: 1C's new Russian name and description replace the Russian ones only, the store's English and
+        Ukrainian stay; so does the Ukrainian name the store gave the property 1C renames."""
+        self.shirt.with_context(lang="uk_UA").write({"name": "Бавовняна футболка", "description_sale": "Бавовна"})
+        self.replace()
+        self.russian._import_catalog(catalog_207(name="Футболка из хлопка", description="Хлопок 95%"))
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка из хлопка",
+                                            "uk_UA": "Бавовняна футболка"})
+        self.assertEqual(self.raw("description_sale"), {"en_US": "Cotton", "ru_RU": "Хлопок 95%", "uk_UA": "Бавовна"})
+        self.russian._import_catalog(io.BytesIO(big_catalog(1, properties=True)))
+        code = self.env["product.attribute"].search([("ecom_1c_id", "=", "code")])
+        code.with_context(lang="uk_UA").name = "Код маркетплейсу"
+        self.russian._import_catalog(io.BytesIO(big_catalog(1, properties=True).replace(
+            "Код маркетплейса".encode(), "Код для маркетплейса".encode())))
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT name FROM product_attribute WHERE id = %s", code.id))
+        names = self.env.cr.fetchone()[0]
+        self.assertEqual((names["ru_RU"], names["uk_UA"]), ("Код для маркетплейса", "Код маркетплейсу"))
+
+    def test_an_english_name_alone_gets_russian_beside_it(self):
+        """The store's name was in English only: the Russian reads 1C's name, the English reader the store's (not
+        an empty one)."""
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt"})
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка хлопковая"})
+        self.assertEqual(self.shirt.with_context(lang="uk_UA").name, "Cotton T-shirt", "English, as Odoo falls back")
+
+    def test_a_name_without_english_gets_1c_s_as_english(self):
+        """A store's name in Ukrainian only (written in SQL, as an import of another tool may): English, which every
+        language falls back to, is 1C's name, never empty."""
+        self.env.cr.execute("UPDATE product_template SET name = '{\"uk_UA\": \"Бавовняна футболка\"}', "
+                            "description_sale = NULL WHERE id = %s", [self.shirt.id])
+        self.env.invalidate_all()
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Футболка хлопковая", "ru_RU": "Футболка хлопковая",
+                                            "uk_UA": "Бавовняна футболка"})
+        self.assertEqual(self.raw("description_sale"), {"en_US": "Хлопок 100%", "ru_RU": "Хлопок 100%"},
+                         "the store had none: 1C's")
+        self.assertEqual(self.shirt.with_context(lang="en_US").description_sale, "Хлопок 100%")
+
+    def test_an_empty_description_of_1c(self):
+        """1C's description is empty: the store's goes in every language (NULL, never a JSON null), as the
+        catalog's own write of an empty description empties it: kept in English, the Russian reader would read it as
+        1C's, and the next catalog would empty it anyway (an update each time). The name keeps its English."""
+        self.shirt.with_context(lang="ru_RU").description_sale = "Хлопок"
+        self.shirt.with_context(lang="uk_UA").description_sale = "Бавовна"
+        self.replace(description="")
+        self.assertIsNone(self.raw("description_sale"))
+        self.assertFalse(self.shirt.with_context(lang="ru_RU").description_sale)
+        self.assertEqual(self.raw("name"), {"en_US": "Cotton T-shirt", "ru_RU": "Футболка хлопковая"})
+        again = self.russian._import_catalog(catalog_207(description=""))
+        self.assertEqual(again["updated"], 0, "what the catalog writes already")
+
+    def test_an_empty_description_on_both_sides(self):
+        """Neither the store nor 1C describes the product: the description stays NULL."""
+        self.shirt.with_context(lang="en_US").description_sale = False
+        self.replace(description="")
+        self.assertIsNone(self.raw("description_sale"))
+        self.assertFalse(self.shirt.description_sale)
+
+    def test_english_not_active_is_written_with_russian(self):
+        """A database without English active: Odoo writes English beside the exchange's Russian (the value its
+        readers fall back to), so does the swap; the Ukrainian name stays."""
+        self.shirt.with_context(lang="uk_UA").name = "Бавовняна футболка"
+        self.env["res.lang"]._lang_get("en_US").active = False
+        self.replace()
+        self.assertEqual(self.raw("name"), {"en_US": "Футболка хлопковая", "ru_RU": "Футболка хлопковая",
+                                            "uk_UA": "Бавовняна футболка"})

@@ -29,10 +29,11 @@ from ..tools.matching import (
 )
 
 
-def store(variant, article=None, barcode=None, template=None, variants=1, variant_1c_id=None, template_1c_id=None):
+def store(variant, article=None, barcode=None, template=None, variants=1, variant_1c_id=None, template_1c_id=None,
+          archived=0):
     return Candidate(variant=variant, template=template or variant * 10, article=article, barcode=barcode,
                      variants=variants, variant_1c_id=variant_1c_id, template_1c_id=template_1c_id,
-                     name=f"Товар {variant}")
+                     name=f"Товар {variant}", archived=archived)
 
 
 def bound_to(plan):
@@ -51,10 +52,63 @@ class TestMatching(BaseCase):
         self.assertEqual(article_key("  Арт-001 "), article_key("АРТ-001"))
         self.assertEqual(article_key("AB  12\t"), "ab 12")
         self.assertNotEqual(article_key("AB 12"), article_key("AB12"))  # a space inside stays one
-        self.assertEqual(barcode_key(" 4600 0000 0001 2 "), "4600000000012")
+        self.assertEqual(barcode_key(" 4600 0000 0001 2 "), "04600000000012")
         for empty in (None, "", "   "):
             self.assertIsNone(article_key(empty))
             self.assertIsNone(barcode_key(empty))
+
+    def test_a_gtin_compared_as_its_14_digits(self):
+        """A barcode of 8, 12, 13 or 14 digits is a GTIN, compared as GS1 does: left-padded with zeros to 14 (one
+        system's UPC-A is the other's EAN-13 with a leading 0, or a GTIN-14); any other code as written."""
+        self.assertEqual({barcode_key(code) for code in ("012345678905", "0012345678905", "00012345678905",
+                                                         "0 12345 67890 5")}, {"00012345678905"})
+        self.assertEqual(barcode_key("46000012"), "00000046000012")  # an EAN-8
+        self.assertEqual(barcode_key("14600000000019"), "14600000000019")
+        for other in ("12345", "0012345", "46000000000123456", "ABC-0012345678905", "4600-0000-0001-2"):
+            self.assertEqual(barcode_key(other), other, "not a GTIN: as written")
+        self.assertNotEqual(barcode_key("12345"), barcode_key("0012345"))
+        self.assertEqual(barcode_key("\uff14\uff16\uff10\uff10\uff10\uff10\uff10\uff11"),
+                         "\uff14\uff16\uff10\uff10\uff10\uff10\uff10\uff11", "full-width digits are no GTIN")
+
+    def test_an_article_s_look_alikes_dashes_and_compatibility_forms(self):
+        """1C users type Cyrillic letters that look Latin (a Russian layout left on), dashes for hyphens, full-width
+        characters and a «й» as «и» and a breve: compared as the Latin letter, «-», and NFKC's plain form."""
+        latin = article_key("AB-100")
+        for typed in ("АВ-100", "ав-100", "Аb-100", "AB\u2013100", "АВ\u2212100", "AB\u2011100", "AB\u2014100",
+                      "\uff21\uff22\uff0d\uff11\uff10\uff10", "AB\ufe63100", "\u00a0АВ-100 "):
+            self.assertEqual(article_key(typed), latin, typed)
+        self.assertEqual(article_key("АВЕКМНОРСТХУ"), article_key("abekmhopctxy"))
+        self.assertEqual(article_key("авекмнорстху"), "abekmhopctxy")
+        self.assertEqual(article_key("Чаи\u0306-1"), article_key("ЧАЙ-1"))
+        self.assertEqual(article_key("ЁЖ-1"), "ёж-1")
+        # two Cyrillic articles stay two, two Latin ones too: only a Cyrillic and a Latin spelling are one
+        cyrillic = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+        self.assertEqual(len({article_key(letter) for letter in cyrillic}), len(cyrillic))
+        self.assertEqual(len({article_key(chr(letter)) for letter in range(ord("A"), ord("Z") + 1)}), 26)
+        self.assertNotEqual(article_key("AB 100"), article_key("AB-100"))
+        self.assertNotEqual(article_key("АВ-100"), article_key("АВ_100"))
+
+    def test_a_look_alike_article_and_a_upc_a_bind(self):
+        """The store's Latin «AB-100» is 1C's Cyrillic «АВ–100» (en dash); its UPC-A barcode is 1C's EAN-13."""
+        candidates = [store(1, article="AB-100"), store(2, barcode="012345678905")]
+        plan = plan_bindings([("g1", "АВ\u2013100", None), ("g2", None, "0012345678905")], candidates, BOTH)
+        self.assertEqual(bound_to(plan), {"g1": (1, ARTICLE), "g2": (2, BARCODE)})
+
+    def test_two_store_articles_of_one_look_are_two_store_products(self):
+        """The store's «AB-100» in Latin and «АВ-100» in Cyrillic are two products of one article: neither is
+        guessed, as for two of one case; the log shows the code as 1C wrote it."""
+        candidates = [store(1, article="AB-100"), store(2, article="АВ-100"), store(3, barcode="012345678905"),
+                      store(4, barcode="0012345678905")]
+        plan = plan_bindings([("g1", "АВ-100", "00012345678905")], candidates, BOTH)
+        self.assertEqual(bound_to(plan), {})
+        self.assertEqual(reasons(plan), [("g1", ARTICLE, "АВ-100", SEVERAL_STORE),
+                                         ("g1", BARCODE, "00012345678905", SEVERAL_STORE)])
+
+    def test_a_file_s_codes_named_twice_in_two_spellings(self):
+        """The codes several 1C products of a file name are compared by the same keys."""
+        products = [("g1", "АВ-1", "012345678905"), ("g2", "AB\u20131", "0012345678905"), ("g3", "AB-2", None)]
+        self.assertEqual(shared_codes(products, BOTH), {ARTICLE: {"ab-1": ["g1", "g2"]},
+                                                        BARCODE: {"00012345678905": ["g1", "g2"]}})
 
     def test_modes(self):
         self.assertEqual(kinds(NONE), ())
@@ -136,6 +190,23 @@ class TestMatching(BaseCase):
         # a template the store bound by its 1C id (its variant not yet): that id's to bind
         plan = plan_bindings([("g1", "A-1", None)], [store(1, article="A-1", template_1c_id="g9")], ARTICLE)
         self.assertEqual(reasons(plan), [("g1", ARTICLE, "A-1", TEMPLATE_BOUND)])
+
+    def test_archived_variants_are_not_the_store_s_variants(self):
+        """The store's product shows one variant, its other sizes archived: a 1C product without characteristics
+        is it (no «several variants»); a characteristic binds its variant on sale (a product of variants still), as
+        its characteristics replace a duplicate; a product of one variant, none archived, takes no characteristic."""
+        one_shown = store(1, article="A-1", template=7, variants=1, archived=2)
+        plan = plan_bindings([("g1", "A-1", None)], [one_shown], ARTICLE)
+        self.assertEqual((bound_to(plan), plan.templates, plan.refusals), ({"g1": (1, ARTICLE)}, {"g1": 7}, []))
+        plan = plan_bindings([("g#s", "A-1", None)], [one_shown], ARTICLE)
+        self.assertEqual((bound_to(plan), plan.templates, plan.refusals), ({"g#s": (1, ARTICLE)}, {"g": 7}, []))
+        plan = plan_bindings([("g#s", "A-1", None)], [one_shown], ARTICLE, {"g": 99}, replaceable={"g"})
+        self.assertEqual((bound_to(plan), plan.replaced), ({"g#s": (1, ARTICLE)}, {"g": 99}))
+        plan = plan_bindings([("g#s", "A-1", None)], [store(1, article="A-1", template=7)], ARTICLE)
+        self.assertEqual(reasons(plan), [("g#s", ARTICLE, "A-1", NO_VARIANTS)])
+        plan = plan_bindings([("g1", "A-1", None)], [store(1, article="A-1", template=7, variants=2, archived=1)],
+                             ARTICLE)
+        self.assertEqual(reasons(plan), [("g1", ARTICLE, "A-1", HAS_VARIANTS)], "two on sale")
 
     def test_characteristics_to_variants(self):
         """Characteristics of «g» matched to variants of one store product: the variants and the template bound."""

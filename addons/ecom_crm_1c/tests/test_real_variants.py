@@ -224,8 +224,9 @@ class TestRealVariantsImport(ImporterCase):
         # said once as a barcode taken (and once why the characteristic was not bound to «Чужой» of that barcode:
         # its product is 1C's own, made by the catalog)
         self.assertEqual(len([w for w in warnings if "4660368471926" in w and "not bound" not in w]), 1, warnings)
-        self.assertIn("1C product b197e9d6-56ae-11ec-aba0-00199997af17 is another product in Odoo already",
-                      "\n".join(warnings))
+        self.assertIn("1C product b197e9d6-56ae-11ec-aba0-00199997af17 was not bound to the store's product «Чужой» "
+                      "by the codes of its characteristics (barcode «4660368471926»): it is another product in Odoo "
+                      "already", warnings)
         coded = self.Product.search([("ecom_1c_id", "like", f"{trousers}#"), ("barcode", "!=", False)])
         self.assertEqual(len(coded), 4, "five barcodes in its characteristics' offers, one taken")
         # the same file again changes nothing
@@ -357,6 +358,12 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual(set(trousers.product_variant_ids.mapped("weight")), {0.5})
         self.assertEqual(counts["updated"], 1)
         self.assertEqual(self.importer._import_catalog(io.BytesIO(heavier))["updated"], 0, "the same file: nothing")
+        # the store weighed one size apart: the sizes' weights differ, 1C's product weight flattens them no more
+        trousers.product_variant_ids[0].weight = 0.7
+        counts = self.importer._import_catalog(io.BytesIO(heavier.replace("<Вес>0,5</Вес>".encode(),
+                                                                          "<Вес>0,6</Вес>".encode())))
+        self.assertEqual((counts["updated"], sorted(trousers.product_variant_ids.mapped("weight"))),
+                         (0, [0.5, 0.5, 0.5, 0.5, 0.7]))
 
     def test_weight_of_no_kilograms_or_finer_than_odoo_keeps(self):
         """«<Вес>0</Вес>», which 1C of 3.1 writes of every product whose weight is not filled in

@@ -5,16 +5,19 @@ there is no doubt, instead of making a second product of each; the offers then p
 import io
 import os
 import tempfile
+import unicodedata
 
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from ..commerceml import read_product_codes
+from ..commerceml import read_offer_codes, read_product_codes
 from ..models import ecom_1c_import_catalog as catalog_module
+from ..models import ecom_1c_import_offers as offers_module
 from ..models import ecom_1c_importer as importer_module
-from ..models.product_product import article_sql, barcode_sql
+from ..models import product_product as product_module
+from ..models.product_product import article_sql, barcode_sql, normalizes_unicode
 from ..tools.matching import article_key, barcode_key
 from ..tools.savepoint import savepoint
 from .common import ImporterCase, path
@@ -109,6 +112,45 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((spoon.ecom_1c_id, by_article.ecom_1c_id), (GUID, False))
         self.assertEqual(spoon.barcode, "4600 0000 0001 2", "the barcode is 1C's from then on, as written there")
 
+    def test_bound_by_a_gtin_written_otherwise(self):
+        """The store's UPC-A (12 digits) is 1C's EAN-13 (a leading 0), a GTIN-14 another's: GS1's one GTIN binds;
+        the stored barcode is not rewritten by the comparison (1C's written as 1C writes it, as any bound product's),
+        and the log names the code as 1C wrote it."""
+        self.env.company.ecom_1c_match_by = "barcode"
+        spoon = self.store_product("Ложка", barcode="012345678905")
+        fork = self.store_product("Вилка", barcode="4600000000043")
+        knife = self.store_product("Нож", barcode="46000012")
+        counts = self.importer._import_catalog(catalog((GUID, "Ложка чайная", "L-1", "0012345678905"),
+                                                       (OTHER, "Вилка столовая", "V-1", "04600000000043")))
+        self.assertEqual((counts["created"], counts["bound_barcode"], counts["warnings"]), (0, 2, []))
+        self.assertEqual((spoon.ecom_1c_id, fork.ecom_1c_id), (GUID, OTHER))
+        self.assertEqual((spoon.barcode, fork.barcode), ("0012345678905", "04600000000043"))
+        self.assertEqual(knife.barcode, "46000012")
+        self.store_product("Нож 2", barcode="00000046000012")
+        counts = self.importer._import_catalog(catalog((THIRD, "Нож", "N-1", "0000046000012")))
+        self.assertEqual((counts["created"], knife.ecom_1c_id), (1, False))
+        self.assertEqual(counts["warnings"], [
+            f"1C product {THIRD} was not bound to a product of the store by barcode «0000046000012»: several "
+            "products of the store have it («Нож», «Нож 2»)"])
+
+    def test_bound_by_an_article_typed_with_cyrillic_look_alikes(self):
+        """1C's article «АВ–100» typed in Cyrillic with an en dash is the store site's Latin «AB-100»; a full-width
+        «ＫＴ－５» is «KT-5». Two store products of one look (one Latin, one Cyrillic) bind neither, said."""
+        ab = self.store_product("Кабель", article="AB-100")
+        kt = self.store_product("Кабель КТ", article="kt\u20115")
+        twin_latin = self.store_product("Розетка", article="PC-1")
+        twin_cyrillic = self.store_product("Розетка (копия)", article="РС-1")
+        counts = self.importer._import_catalog(catalog((GUID, "Кабель 1С", "АВ\u2013100", None),
+                                                       (OTHER, "Кабель КТ 1С", "ＫＴ－５", None),
+                                                       (THIRD, "Розетка 1С", "PC-1", None)))
+        self.assertEqual((ab.ecom_1c_id, kt.ecom_1c_id), (GUID, OTHER))
+        self.assertEqual((counts["created"], counts["bound_article"]), (1, 2))
+        self.assertEqual(ab.default_code, "АВ\u2013100", "1C's article as 1C writes it, as any bound product's")
+        self.assertFalse(any((twin_latin | twin_cyrillic).mapped("ecom_1c_id")))
+        self.assertEqual(counts["warnings"], [
+            f"1C product {THIRD} was not bound to a product of the store by article «PC-1»: several products of the "
+            "store have it («Розетка», «Розетка (копия)»)"])
+
     def test_article_then_barcode(self):
         """The article first; a 1C product whose article binds nothing is looked for by its barcode."""
         by_article = self.store_product("Тарелка", article="T-1", barcode="4600000000029")
@@ -193,23 +235,89 @@ class TestStoreProductsBound(ImporterCase):
 
     def test_codes_folded_by_the_database_whatever_its_ctype(self):
         """The store's codes are folded in SQL as Python folds 1C's, even where ``lower()`` folds no Cyrillic
-        letter (a database created with LC_CTYPE C: COLLATE "C" here) and a no-break space is no space."""
-        for typed in ["Б-130001", "б-130001", "02.03.04-БР-Т", " Арт\u00a0\u00a0Ё-1\t", "ЇҚҰ-2", "SH-10"]:
-            self.env.cr.execute(SQL("SELECT %s", article_sql(SQL('%s COLLATE "C"', typed))))
-            self.assertEqual(self.env.cr.fetchone()[0], article_key(typed), typed)
-        self.env.cr.execute(SQL("SELECT %s", barcode_sql(SQL('%s COLLATE "C"', "4600\u00a00000 0001\u20092"))))
-        self.assertEqual(self.env.cr.fetchone()[0], barcode_key("4600\u00a00000 0001\u20092"))
+        letter (a database created with LC_CTYPE C: COLLATE "C" here), folds «I» as «ı» (a Turkish one), and a
+        no-break space is no space: look-alikes, dashes, compatibility forms (NFKC), other scripts' capitals."""
+        articles = [
+            "Б-130001", "б-130001", "02.03.04-БР-Т", " Арт\u00a0\u00a0Ё-1\t", "ЇҚҰ-2", "SH-10", "АВ-100", "AB-100",
+            "авекмнорстху АВЕКМНОРСТХУ", "IİıI-1", "ÄÖÜß-ẞ", "ΣΑΒ-ς", "Ǆ-ǅ-ǆ", "ＡＢ－１００", "Чаи\u0306-й",
+            "A\u2010B\u2011C\u2012D\u2013E\u2014F\u2015G\u2212H\ufe63I\uff0dJ\u207bK\u208bL", "x\u3000y\u2009\u2009z",
+            "Ⅻⅰ㎏½", "Ω\u2126K\u212a", "ﬁ-ﬀ", "\u00ad-\u200b", "Ꭰ-ꭰ", "ႠႡ-ⴀ", "Ա-ա", "ǈ", "",
+        ]
+        barcodes = ["4600\u00a00000 0001\u20092", "012345678905", "0012345678905", "00012345678905", "46000012",
+                    "4600001", "ABC-0012345678905", "\uff14\uff16\uff10\uff10\uff10\uff10\uff10\uff11",
+                    "0 12345 67890 5", "46000000000123456", ""]
+        self.env.cr.execute("SELECT collname FROM pg_collation WHERE collname IN ('C', 'tr-TR-x-icu', 'ru-RU-x-icu')")
+        collations = [row[0] for row in self.env.cr.fetchall()]
+        self.assertIn("C", collations)
+        for collation in collations:
+            for typed in articles:
+                self.env.cr.execute(SQL("SELECT %s", article_sql(SQL("%s COLLATE %s", typed,
+                                                                     SQL.identifier(collation)))))
+                self.assertEqual(self.env.cr.fetchone()[0] or None, article_key(typed), (collation, typed))
+            for typed in barcodes:
+                self.env.cr.execute(SQL("SELECT %s", barcode_sql(SQL("%s COLLATE %s", typed,
+                                                                     SQL.identifier(collation)))))
+                self.assertEqual(self.env.cr.fetchone()[0] or None, barcode_key(typed), (collation, typed))
+        # a database that cannot normalize (PostgreSQL 12, not UTF8) folds all the rest alike
+        for typed in articles:
+            if unicodedata.normalize("NFKC", typed) == typed:
+                self.env.cr.execute(SQL("SELECT %s", article_sql(SQL('%s COLLATE "C"', typed), nfkc=False)))
+                self.assertEqual(self.env.cr.fetchone()[0] or None, article_key(typed), typed)
+        self.assertTrue(normalizes_unicode(self.env.cr), "PostgreSQL 13 on, UTF8: the test server normalizes")
+
+    def test_every_character_folded_alike_by_python_and_the_database(self):
+        """Each character of the Basic Multilingual Plane, inside an article, is folded by the database as by
+        Python (one query): a letter left out of, or mistyped in, the mapping of either side would bind in one and
+        not the other (the candidate found in SQL refolded in Python)."""
+        typed = [f"x{chr(code)}Y" for code in range(1, 0x10000) if not 0xD800 <= code < 0xE000]
+        self.env.cr.execute(SQL("SELECT typed, %s FROM unnest(%s::text[]) typed",
+                                article_sql(SQL('typed COLLATE "C"'), normalizes_unicode(self.env.cr)), typed))
+        differing = [(value, key) for value, key in self.env.cr.fetchall() if (key or None) != article_key(value)]
+        self.assertEqual(differing, [])
 
     def test_the_candidates_are_found_by_index(self):
         """The candidate query's expressions are those of product_product's indexes: a store of 100,000 products
-        is not read whole for each batch of 500 (no sequential read where the indexes can be used)."""
+        is not read whole for each batch of 500 (no sequential read where the indexes can be used); the indexes
+        of the codes' former expressions are gone."""
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s = ANY(%s::text[]) OR %s = "
-                                "ANY(%s::text[])", article_sql(SQL("pp.default_code")), ["арт-1"],
-                                barcode_sql(SQL("pp.barcode")), ["4600000000012"]))
-        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.assertIn("product_product_ecom_1c_default_code_key_index", plan)
-        self.assertNotIn("Seq Scan", plan)
+        nfkc = normalizes_unicode(self.env.cr)
+        for where, names in (
+                (SQL("%s = ANY(%s::text[]) OR %s = ANY(%s::text[])", article_sql(SQL("pp.default_code"), nfkc),
+                     ["арт-1"], barcode_sql(SQL("pp.barcode")), ["04600000000012"]),
+                 ["product_product_ecom_1c_default_code_folded_index", "product_product_ecom_1c_barcode_gtin_index"]),
+                (SQL("%s = ANY(%s::text[])", barcode_sql(SQL("pp.barcode")), ["04600000000012"]),
+                 ["product_product_ecom_1c_barcode_gtin_index"])):
+            self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s", where))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            for name in names:
+                self.assertIn(name, plan)
+            self.assertNotIn("Seq Scan", plan)
+        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'product_product' "
+                            "AND indexname LIKE 'product_product_ecom_1c_%%_index'")
+        self.assertEqual(sorted(row[0] for row in self.env.cr.fetchall()), [
+            "product_product_ecom_1c_barcode_gtin_index", "product_product_ecom_1c_default_code_folded_index"])
+
+    def test_a_database_that_cannot_normalize(self):
+        """PostgreSQL 12 or a database not in UTF8 has no ``normalize()``: the article's index and the candidate query
+        do without it (an index of its own name, the other one dropped), and a look-alike article still binds."""
+        def indexes():
+            self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'product_product' "
+                                "AND indexname LIKE 'product_product_ecom_1c_default_code%%'")
+            return [row[0] for row in self.env.cr.fetchall()]
+
+        self.patch(product_module, "normalizes_unicode", lambda cr: False)
+        self.patch(importer_module, "normalizes_unicode", lambda cr: False)
+        self.env["product.product"].init()
+        self.assertEqual(indexes(), ["product_product_ecom_1c_default_code_folded_plain_index"])
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN SELECT pp.id FROM product_product pp WHERE %s = ANY(%s::text[])",
+                                article_sql(SQL("pp.default_code"), nfkc=False), ["ab-100"]))
+        self.assertIn("product_product_ecom_1c_default_code_folded_plain_index",
+                      "\n".join(row[0] for row in self.env.cr.fetchall()))
+        self.env.cr.execute("SET LOCAL enable_seqscan = on")
+        cable = self.store_product("Кабель", article="AB\u2013100")
+        counts = self.importer._import_catalog(catalog((GUID, "Кабель 1С", "АВ-100", None)))
+        self.assertEqual((counts["bound_article"], cable.ecom_1c_id), (1, GUID))
 
     def test_an_article_another_batch_of_the_file_names(self):
         """A file of several batches: an article named in two of them binds neither (the second batch is not read
@@ -226,6 +334,51 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((counts["created"], cup.ecom_1c_id), (3, False))
         self.assertIn(f"1C product {GUID} was not bound to a product of the store by article «CH-1»: other 1C products "
                       f"of the file name it too ({THIRD})", counts["warnings"])
+
+    def test_an_article_another_batch_of_the_offers_names(self):
+        """An offers file of several batches, as a catalog's: a characteristic's article another characteristic of
+        the file names in a later batch binds neither (one 1C marks deleted does not count); the file's codes are
+        read once a step, and a file of one batch is not read apart."""
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS-S", "TS-M"
+        self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        self.patch(importer_module, "BATCH", 2)
+        self.patch(offers_module, "BATCH", 2)
+        reads = []
+
+        def read_codes(source):
+            reads.append(source)
+            return read_offer_codes(source)
+
+        self.patch(offers_module, "read_offer_codes", read_codes)
+        with tempfile.TemporaryDirectory() as folder:
+            name = os.path.join(folder, "offers.xml")
+            with open(name, "wb") as f:
+                f.write(coded_offers((f"{GUID}#s", "TS-S", None, "S", 500), (f"{GUID}#m", "TS-M", None, "M", 600),
+                                     (f"{OTHER}#x", "ts-s ", None, "XS", 700)).getvalue())
+            first = self.importer._import_offers(name, start=0, deadline=0)  # one batch, then the step is over
+            self.assertEqual((first["position"], first["done"]), (2, False))
+            later = self.importer._import_offers(name, start=2)
+        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, shirt.ecom_1c_id, later["done"]),
+                         (False, f"{GUID}#m", GUID, True))
+        self.assertIn(f"1C product {GUID}#s was not bound to a product of the store by article «TS-S»: other 1C "
+                      f"products of the file name it too ({OTHER}#x)", first["warnings"])
+        self.assertEqual(len(reads), 1, "read once for both steps (each a request of 1C's): kept by the worker")
+        # the other marked deleted: it names nothing; and a file of one batch is not read apart
+        data = coded_offers((f"{THIRD}#s", "TS-S", None, "S", 500), (f"{THIRD}#l", "TS-L", None, "L", 500),
+                            (f"{OTHER}#y", "TS-S", None, "XS", 700)).getvalue().replace(
+            "<Предложение><Ид>7b1c0f00-0000-4000-8000-00000000c002#y</Ид>".encode(),
+            "<Предложение><Ид>7b1c0f00-0000-4000-8000-00000000c002#y</Ид><ПометкаУдаления>true</ПометкаУдаления>"
+            .encode())
+        self.assertEqual(set(read_offer_codes(io.BytesIO(data))),
+                         {(f"{THIRD}#s", "TS-S", ""), (f"{THIRD}#l", "TS-L", "")})
+        unf = [i for i, _a, _b in read_offer_codes(path("unf3-2.08", "offers.xml"))]
+        self.assertTrue(unf and all("#" in i for i in unf), "characteristics only, not the products' own offers")
+        self.assertNotIn("b197e9d6-56ae-11ec-aba0-00199997af17", unf)
 
     def test_a_file_s_codes_read_once_for_its_steps(self):
         """A catalog of several steps (each a request of 1C's) reads its file apart for the codes named twice once:
@@ -314,6 +467,52 @@ class TestStoreProductsBound(ImporterCase):
         counts = self.importer._import_offers(coded_offers((f"{GUID}#l", "TS-L", None, "L", 700)))
         self.assertEqual(self.Product.search_count([("ecom_1c_id", "=", f"{GUID}#l")]), 0)
         self.assertTrue(any("Размер магазина" in warning for warning in counts["warnings"]), counts["warnings"])
+
+    def test_a_product_showing_one_variant_of_archived_sizes(self):
+        """The store retired a size of its shirt (archived): the shirt shows one variant, and is the 1C product of its
+        article (not refused as «several variants»); the archived size takes no 1C id."""
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS-S", "TS-M"
+        medium.action_archive()
+        counts = self.importer._import_catalog(catalog((GUID, "Футболка S", "TS-S", None)))
+        self.assertEqual((counts["created"], counts["bound_article"], counts["warnings"]), (0, 1, []))
+        self.assertEqual((shirt.ecom_1c_id, small.ecom_1c_id, medium.ecom_1c_id), (GUID, GUID, False))
+        self.assertEqual((shirt.name, medium.active), ("Футболка S", False))
+        counts = self.importer._import_catalog(catalog((OTHER, "Футболка M", "TS-M", None)))
+        self.assertEqual((counts["created"], counts["bound_article"], medium.ecom_1c_id), (1, 0, False),
+                         "an archived variant is what the store retired: bound by no code")
+
+    def test_a_product_of_variants_named_without_characteristic(self):
+        """The store's shirt of sizes has the article 1C gives a product it names alone. From 2.05 on 1C names the
+        characteristics in its offers: the log says they bind the variants then; a 2.04 catalog would list them, so
+        1C's product has none: the log says they are not one product. Both in the store's Russian."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c"], ["ru_RU"], overwrite=True)
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        small, medium = shirt.product_variant_ids.sorted("id")
+        small.default_code, medium.default_code = "TS", "TS-M"
+        russian = self.importer.with_context(lang="ru_RU")
+        counts = russian._import_catalog(catalog((GUID, "Футболка", "TS", None)))
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {GUID} не привязан к товару магазина по артикулу «TS»: у товара магазина «Футболка» с этим "
+            "кодом несколько вариантов: если 1С продаёт товар по характеристикам, его предложения привяжут их к "
+            "вариантам с их артикулами или штрихкодами (созданный сейчас товар тогда уступит место товару магазина); "
+            "без характеристик это другой товар"])
+        data = catalog((OTHER, "Футболка", "TS-M", None)).getvalue().replace(b'"2.05"', b'"2.04"')
+        self.assertIn(b'"2.04"', data)
+        counts = russian._import_catalog(io.BytesIO(data))
+        self.assertEqual(counts["warnings"], [
+            f"Товар 1С {OTHER} не привязан к товару магазина по артикулу «TS-M»: у товара магазина «Футболка» с этим "
+            "кодом несколько вариантов, а у товара 1С нет характеристик (этот каталог перечислил бы их): это разные "
+            "товары"])
+        self.assertFalse(shirt.ecom_1c_id)
 
     def test_variants_of_a_template_bound_by_its_1c_id(self):
         """2.05 on: the catalog names the product, the offers its characteristics. The store wrote the template's

@@ -9,10 +9,14 @@ other 1C product took it in the same batch. Otherwise the product is made as a n
 not bind it is said (:class:`Refusal`).
 
 Codes are compared as people type them: an article without the spaces around it, its inner runs of
-spaces one space, letters of either case one (``« арт-001 »`` is ``«АРТ-001»``); a barcode without any space
-(``«4600 0000 0001 2»`` is ``«4600000000012»``). An empty code never matches.
+spaces one space, letters of either case one (``« арт-001 »`` is ``«АРТ-001»``), a Cyrillic letter that looks
+like a Latin one as that Latin letter (``«АВ-100»`` typed in Cyrillic is ``«AB-100»``), any dash as ``-``, and
+Unicode's compatibility forms as their plain letters (NFKC: full-width digits, a «й» typed as «и» and a breve);
+a barcode without any space, and a GTIN (8, 12, 13 or 14 digits) as its 14 digits (``«012345678905»``, a UPC-A,
+is the EAN-13 ``«0012345678905»``). An empty code never matches.
 """
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -27,8 +31,8 @@ SEVERAL_STORE = "several_store"  # several of the store's products have it
 SEVERAL_1C = "several_1c"  # several 1C products of the batch name it
 BOUND = "bound"  # the store's only product with it is bound to 1C already (another 1C id)
 TAKEN = "taken"  # the store's product was bound to another 1C product of the batch
-HAS_VARIANTS = "has_variants"  # a 1C product without characteristics, the store's of several variants
-NO_VARIANTS = "no_variants"  # a 1C characteristic, the store's product of one variant
+HAS_VARIANTS = "has_variants"  # a 1C product without characteristics, the store's of several variants on sale
+NO_VARIANTS = "no_variants"  # a 1C characteristic, the store's product of one variant (none archived)
 SPLIT = "split"  # the characteristics of one 1C product match variants of different store products
 TEMPLATE_BOUND = "template_bound"  # the store's product is bound to another 1C product
 SHARED = "shared"  # variants of one store product matched by characteristics of several 1C products
@@ -44,16 +48,46 @@ UNMATCHED = "unmatched"  # some characteristics of the 1C product (with a code) 
 SPACES = "".join(char for char in map(chr, range(0x3001)) if char.isspace())
 
 
+# the Cyrillic letters 1C users type for the Latin ones they look like (a Russian keyboard layout left on), in
+# articles the store's site has in Latin, or the reverse: compared as that Latin letter, of either case (an
+# article's case does not count). Two Cyrillic articles stay two (no two of these fold to one letter): only a
+# Cyrillic and a Latin spelling of one article are one
+LOOKALIKES = {"А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t",
+              "Х": "x", "У": "y"}
+# the dashes typed for a hyphen (a word processor's en dash, a spreadsheet's minus sign): compared as «-»; the
+# full-width, small, superscript and subscript ones are these or «-» once NFKC-normalized
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# the capitals of Latin-1, the Latin Extended, Greek and Cyrillic letters (an NFKC-normalized text's only: not
+# «Ǆ»), the look-alikes apart, and their small letters: folded by a mapping of their own, not by PostgreSQL's
+# ``lower()``, whose letters are the database's LC_CTYPE's (A–Z only in LC_CTYPE C; «I» is «ı» in a Turkish one)
+CAPITALS = "".join(char for char in map(chr, range(0x00C0, 0x0530))
+                   if char.lower() != char and len(char.lower()) == 1 and char not in LOOKALIKES
+                   and unicodedata.normalize("NFKC", char) == char)
+# what an article's characters are compared as, besides A–Z in small letters and the spaces: one mapping, in
+# Python (:func:`article_key`) and in SQL (``translate()``, :func:`..models.product_product.article_sql`)
+FOLD_FROM = DASHES + "".join(LOOKALIKES) + "".join(LOOKALIKES).lower() + CAPITALS
+FOLD_TO = "-" * len(DASHES) + "".join(LOOKALIKES.values()) * 2 + CAPITALS.lower()
+_FOLD = str.maketrans(FOLD_FROM + "ABCDEFGHIJKLMNOPQRSTUVWXYZ", FOLD_TO + "abcdefghijklmnopqrstuvwxyz")
+# the lengths of the GTINs (EAN-8, UPC-A, EAN-13, GTIN-14): GS1 compares them as 14 digits, zeros on the left
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
 def article_key(value):
-    """The article ``value`` as it is compared: the spaces around it dropped, each inner run of spaces one
-    space, in lower case (``str.lower``, as PostgreSQL's ``lower()`` folds: the store's codes are folded by the
-    database); None for an empty one."""
-    return " ".join((value or "").split()).lower() or None
+    """The article ``value`` as it is compared: NFKC-normalized, the spaces around it dropped, each inner run of
+    spaces one space, its letters folded (:data:`FOLD_FROM`: small letters, a Cyrillic look-alike as its Latin
+    letter, a dash as «-»), the same in every database (the store's codes are folded by the database: SQL's
+    ``lower()`` folds A–Z alone there); None for an empty one."""
+    return " ".join(unicodedata.normalize("NFKC", value or "").split()).translate(_FOLD) or None
 
 
 def barcode_key(value):
-    """The barcode ``value`` as it is compared: without any space; None for an empty one."""
-    return "".join((value or "").split()) or None
+    """The barcode ``value`` as it is compared: without any space, a GTIN (8, 12, 13 or 14 digits) as 14 digits
+    (UPC-A «012345678905», EAN-13 «0012345678905» and GTIN-14 «00012345678905» are one); None for an empty one.
+    Any other code (letters, other lengths: a store's internal codes, Code 128) as written, spaces apart."""
+    code = "".join((value or "").split())
+    if code.isascii() and code.isdigit() and len(code) in GTIN_LENGTHS:
+        return code.zfill(14)
+    return code or None
 
 
 KEYS = {ARTICLE: article_key, BARCODE: barcode_key}
@@ -67,8 +101,10 @@ def kinds(mode):
 @dataclass(frozen=True)
 class Candidate:
     """A product of the store (active, of the exchange's company or shared) having an article or barcode that a
-    1C product names: its variant, its template, the 1C ids they hold (None: the store's own) and how many
-    variants its template has, archived ones counted."""
+    1C product names: its variant, its template, the 1C ids they hold (None: the store's own), how many
+    variants on sale its template has (``variants``: what the store's form shows) and how many it archived
+    (``archived``: sizes the store retired, never bound by a code: the store's product is still a product of
+    variants)."""
 
     variant: int
     template: int
@@ -78,6 +114,12 @@ class Candidate:
     template_1c_id: str = None
     variants: int = 1
     name: str = ""
+    archived: int = 0
+
+    @property
+    def of_variants(self):
+        """Whether its template is a product of variants (its attributes make several, on sale or archived)."""
+        return self.variants + self.archived > 1
 
 
 @dataclass(frozen=True)
@@ -203,10 +245,10 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), TEMPLATE_BOUND,
                                                 (found[0].name, found[0].template_1c_id)))
             elif characteristic and known_templates.get(product, found[0].template) != found[0].template \
-                    and not (product in replaceable and found[0].variants > 1):
+                    and not (product in replaceable and found[0].of_variants):
                 # 1C's product is another product in Odoo already (made by a catalog before its offers)
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
-            elif characteristic and found[0].variants <= 1:
+            elif characteristic and not found[0].of_variants:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), NO_VARIANTS, (found[0].name,)))
             elif other_kind and (other := holders[other_kind].get(
                     KEYS[other_kind](article if other_kind == ARTICLE else barcode), set())) \
