@@ -8,6 +8,10 @@ import io
 import os
 import tempfile
 
+from psycopg2.pool import PoolError
+
+from odoo import sql_db
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -283,6 +287,39 @@ class TestDuplicatesReplaced(ImporterCase):
                          (False, True, other, []))
         self.assertIn(self.in_use_warning("Outcome of a scheduled contact", other, ("T3-S", "T3-M", "T3-L")),
                       counts["warnings"])
+
+    def test_no_free_connection_applies_nothing(self):
+        """The worker's connections all busy (db_maxconn) when the exchange looks at what was committed meanwhile:
+        the step fails with a reason 1C and the manager can act on, not a pool's error, and the duplicate stays."""
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+
+        class FullPool:
+            def cursor(self):
+                raise PoolError("The Connection Pool Is Full")
+
+        self.patch(sql_db, "db_connect", lambda *args, **kwargs: FullPool())
+        with self.assertRaisesRegex(UserError, "no free connection .* send the file again"):
+            self.importer._import_offers(offers_207(*SIZES))
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, self.shirt.ecom_1c_id), (True, GUID, False))
+
+    def test_the_uses_of_several_duplicates_each_its_own(self):
+        """The uses of several duplicates are read together (one scan a table): each is told by its own variant,
+        whatever the order of the templates' and variants' ids."""
+        other = "7b1c0f00-0000-4000-8000-00000000d004"
+        self.importer._import_catalog(catalog_207(products=(GUID, other)))
+        first, second = (self.Template.search([("ecom_1c_id", "=", product)]) for product in (GUID, other))
+        self.env["product.packaging"].create({"name": "Коробка", "qty": 10,
+                                              "product_id": second.product_variant_id.id})
+        self.env.flush_all()
+        packaging = self.importer._product_references().index(("product_packaging", "product_id", "product_product"))
+        for templates in ([first.id, second.id], [second.id, first.id]):
+            variants = [self.Template.browse(t).product_variant_id.id for t in templates]
+            self.env.cr.execute(self.importer._product_uses_sql(SQL("%s::int[]", templates),
+                                                                SQL("%s::int[]", variants)))
+            self.assertEqual(dict(self.env.cr.fetchall()), {second.id: packaging})
+        self.assertEqual(self.importer._replaceable_templates([first.id, second.id]),
+                         {first.id: None, second.id: "Product Packaging"})
 
     def test_any_module_s_foreign_key_to_a_product_is_a_use(self):
         """The uses are the database's foreign keys to a product, whatever module made the table (here one made
