@@ -233,8 +233,9 @@ class Ecom1cImportVariants(models.AbstractModel):
     def _add_line_values(self, template, attribute, values):
         """Make sure ``template`` has a line of ``attribute`` holding ``values`` (adding, never removing)."""
         line = template.attribute_line_ids.filtered(lambda ln: ln.attribute_id == attribute)
+        line = line.with_context(ecom_1c_keep_used=True)  # Odoo's variants it replaces: archived if used
         if not line:
-            self.env["product.template.attribute.line"].create(
+            line.create(
                 {"product_tmpl_id": template.id, "attribute_id": attribute.id, "value_ids": [Command.set(values.ids)]})
         elif values - line.value_ids:
             line.value_ids = [Command.link(value.id) for value in values - line.value_ids]

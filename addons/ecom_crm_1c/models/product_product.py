@@ -64,6 +64,16 @@ class ProductProduct(models.Model):
         ("ecom_1c_id_unique", "UNIQUE(ecom_1c_id)", "Two variants cannot have the same 1C offer id."),
     ]
 
+    def _filter_to_unlink(self, *args, **kwargs):
+        """Odoo's variants to delete of a template whose lines changed, the rest archived: while the exchange adds
+        characteristics to a product (context ``ecom_1c_keep_used``: the duplicate in use taking them), a variant
+        any record refers to is archived, not deleted: a foreign key deleting with it (a packaging, a pricelist
+        rule, a suggestion) or emptied (a lead's product) would lose what refers to it."""
+        to_unlink = super()._filter_to_unlink(*args, **kwargs)
+        if not self.env.context.get("ecom_1c_keep_used") or not to_unlink:
+            return to_unlink
+        return to_unlink - self.browse(self.env["ecom.1c.importer"]._used_variants(to_unlink.ids))
+
     def init(self):
         super().init()
         # a 1C product Odoo does not know by its 1C id is looked for by its article or barcode among all the

@@ -215,12 +215,15 @@ class TestDuplicatesReplaced(ImporterCase):
         bound, it keeps its 1C id and stays on sale."""
         self.importer._import_catalog(catalog_207())
         duplicate = self.duplicate()
-        lead = self.env["crm.lead"].create({"name": "Хочет футболку",
-                                            "ecom_product_id": duplicate.product_variant_id.id})
+        variant = duplicate.product_variant_id
+        lead = self.env["crm.lead"].create({"name": "Хочет футболку", "ecom_product_id": variant.id})
         counts = self.importer._import_offers(offers_207(*SIZES))
         self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
                          (False, True, GUID, []))
-        self.assertEqual(len(duplicate.product_variant_ids), 3, "the duplicate took the characteristics")
+        self.assertEqual(self.env["product.product"].search_count([("product_tmpl_id", "=", duplicate.id)]), 3,
+                         "the duplicate took the characteristics")
+        self.assertEqual((lead.ecom_product_id, lead.ecom_product_id.active), (variant, False),
+                         "the lead keeps its product: the variant of no characteristic archived, not deleted")
         lead.unlink()
         other = "7b1c0f00-0000-4000-8000-00000000d002"
         self.importer._import_catalog(catalog_207(products=(other,)))
@@ -267,12 +270,17 @@ class TestDuplicatesReplaced(ImporterCase):
         outcome offering it (ecom_crm_scoring): kept, said why; with none, the same duplicate would go."""
         self.importer._import_catalog(catalog_207())
         duplicate = self.duplicate()
-        self.env["product.packaging"].create({"name": "Коробка 10 шт", "qty": 10,
-                                              "product_id": duplicate.product_variant_id.id})
+        variant = duplicate.product_variant_id
+        packaging = self.env["product.packaging"].create({"name": "Коробка 10 шт", "qty": 10,
+                                                          "product_id": variant.id})
         counts = self.importer._import_offers(offers_207(*SIZES))
         self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
                          (False, True, GUID, []))
         self.assertIn(self.in_use_warning("Product Packaging"), counts["warnings"])
+        self.assertEqual(self.env["product.product"].search_count([("product_tmpl_id", "=", duplicate.id)]), 3,
+                         "the duplicate took the characteristics")
+        self.assertEqual((packaging.exists(), packaging.product_id, variant.active), (packaging, variant, False),
+                         "its variant of no characteristic archived, not deleted with its packaging")
         other = "7b1c0f00-0000-4000-8000-00000000d003"
         self.importer._import_catalog(catalog_207(products=(other,)))
         duplicate = self.Template.search([("ecom_1c_id", "=", other)])
