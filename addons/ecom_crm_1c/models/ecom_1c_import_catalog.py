@@ -109,15 +109,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if "codes" not in catalog:
                 catalog["codes"] = None
                 if isinstance(source, str):
-                    mode, stat = self.env.company.ecom_1c_match_by, os.stat(source)
-                    key = (source, stat.st_size, stat.st_mtime_ns, mode)
-                    codes = SHARED_CODES.get(key)
-                    if codes is None:
-                        # kept in hand: another thread's import may drop it from the shared cache meanwhile
-                        codes = SHARED_CODES[key] = shared_codes(read_product_codes(source), mode)
-                        for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
-                            SHARED_CODES.pop(old, None)
-                    catalog["codes"] = codes
+                    catalog["codes"] = self._file_shared_codes(source, read_product_codes)
             return catalog["codes"]
 
         def apply(chunk):
@@ -169,6 +161,21 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
         self._give_awaited_barcodes(counts)
         return self._finish(exchange, counts)
+
+    def _file_shared_codes(self, path, read_codes):
+        """The codes several 1C products (or characteristics) of the file at ``path`` name, by the company's «match
+        by» (:func:`..tools.matching.shared_codes` of ``read_codes(path)``, a reader of :mod:`..commerceml`): kept by
+        the worker for the file's next steps (:data:`SHARED_CODES`), by the reader, the file's size and modification
+        time and the setting. The value is kept in hand: another thread's import may drop it from the shared cache
+        meanwhile."""
+        mode, stat = self.env.company.ecom_1c_match_by, os.stat(path)
+        key = (read_codes, path, stat.st_size, stat.st_mtime_ns, mode)
+        codes = SHARED_CODES.get(key)
+        if codes is None:
+            codes = SHARED_CODES[key] = shared_codes(read_codes(path), mode)
+            for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
+                SHARED_CODES.pop(old, None)
+        return codes
 
     def _mark_named(self, chunk, listed=False):
         """The products and characteristics a batch of a catalog names were named now: what 1C's
