@@ -125,15 +125,16 @@ class Ecom1cImportVariants(models.AbstractModel):
                   "attributes": ", ".join(attributes.mapped("name"))}
         mode = self.env.company.ecom_1c_match_by
         if mode == "none":
-            return _(
+            return self.env._(
                 "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's "
                 "variants are made in Odoo by its attributes %(attributes)s; to have 1C price and stock them, give "
                 "each variant the 1C id of its characteristic («product id#characteristic id»), or have the store's "
                 "products matched by article or barcode (Settings, Exchange with 1C: «Match the store's products not "
                 "yet bound to 1C by») and give each variant the article or barcode its characteristic has in 1C",
                 **values)
-        codes = {"article": _("the article"), "barcode": _("the barcode")}.get(mode) or _("the article or barcode")
-        return _(
+        codes = {"article": self.env._("the article"), "barcode": self.env._("the barcode")}.get(mode) \
+            or self.env._("the article or barcode")
+        return self.env._(
             "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's variants "
             "are made in Odoo by its attributes %(attributes)s, and no code bound them to its variants; to have 1C "
             "price and stock them, give each variant %(codes)s its characteristic has in 1C (one no other product of "
