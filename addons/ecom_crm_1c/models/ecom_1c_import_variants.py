@@ -120,7 +120,7 @@ class Ecom1cImportVariants(models.AbstractModel):
         by the store's ``attributes``, and how to have 1C price and stock them: a variant holding its
         characteristic's 1C id is that characteristic; one having its article or barcode is bound to it by the next
         exchange naming it (:meth:`_bind_store_products`) when the company matches by that code (the store makes
-        the variant of a size its product lacks by its attributes), else the setting to choose."""
+        the variants its product lacks by its attributes), else the setting to choose."""
         values = {"product": template.name, "id": template.ecom_1c_id, "characteristics": ", ".join(per_id),
                   "attributes": ", ".join(attributes.mapped("name"))}
         mode = self.env.company.ecom_1c_match_by
@@ -138,9 +138,9 @@ class Ecom1cImportVariants(models.AbstractModel):
             "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's variants "
             "are made in Odoo by its attributes %(attributes)s, and no code bound them to its variants; to have 1C "
             "price and stock them, give each variant %(codes)s its characteristic has in 1C (one no other product of "
-            "the store or of 1C's file has: the next exchange naming the characteristic binds them), making the "
-            "variant of a size the product lacks by its attributes, or give each variant the 1C id of its "
-            "characteristic («product id#characteristic id»)", codes=codes, **values)
+            "the store or of 1C's file has: the next exchange naming the characteristic binds them), making by the "
+            "product's attributes the variants it lacks, or give each variant the 1C id of its characteristic "
+            "(«product id#characteristic id»)", codes=codes, **values)
 
     def _characteristic_display_names(self, names):
         """{name: the name it is shown by} of the characteristics ``names`` as 1C spells them

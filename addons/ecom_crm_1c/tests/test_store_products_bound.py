@@ -470,9 +470,9 @@ class TestStoreProductsBound(ImporterCase):
             f"Футболка (1C id {GUID}): its characteristics {GUID}#l were skipped: the product's variants are made in "
             "Odoo by its attributes Размер магазина, and no code bound them to its variants; to have 1C price and "
             "stock them, give each variant the article or barcode its characteristic has in 1C (one no other product "
-            "of the store or of 1C's file has: the next exchange naming the characteristic binds them), making the "
-            "variant of a size the product lacks by its attributes, or give each variant the 1C id of its "
-            "characteristic («product id#characteristic id»)"])
+            "of the store or of 1C's file has: the next exchange naming the characteristic binds them), making by the "
+            "product's attributes the variants it lacks, or give each variant the 1C id of its characteristic "
+            "(«product id#characteristic id»)"])
         # as the log says: the store makes the size by its attribute, its article 1C's; the next offers bind it
         size.value_ids = [Command.create({"name": "L"})]
         shirt.attribute_line_ids.value_ids = [Command.link(size.value_ids[-1].id)]
@@ -501,9 +501,9 @@ class TestStoreProductsBound(ImporterCase):
             f"Товар Футболка (ид. 1С {GUID}): его характеристики {GUID}#s пропущены: варианты товара созданы в Odoo "
             "по его атрибутам Размер магазина, и ни один код не привязал к ним характеристики; чтобы 1С передавала их "
             "цены и остатки, укажите каждому варианту штрихкод его характеристики в 1С (такой, которого нет ни у "
-            "другого товара магазина, ни у другого товара файла 1С: следующий обмен, где есть характеристика, "
-            "привяжет их), создав по атрибутам вариант размера, которого у товара нет, или укажите каждому варианту "
-            "ид. 1С его характеристики («ид. товара#ид. характеристики»)"])
+            "другого товара магазина, ни у другого товара файла 1С: следующий обмен с этой характеристикой привяжет "
+            "их), создав по атрибутам товара недостающие варианты, или укажите каждому варианту ид. 1С его "
+            "характеристики («ид. товара#ид. характеристики»)"])
         self.env.company.ecom_1c_match_by = "none"
         counts = russian._import_offers(coded_offers((f"{GUID}#s", "TS-S", None, "S", 500)))
         self.assertEqual(counts["warnings"], [
