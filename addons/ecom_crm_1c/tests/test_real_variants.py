@@ -7,7 +7,7 @@ Each small file below is written in the shape its source shows (named at each), 
 
 import io
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..commerceml import read_catalog, read_documents, read_offers, sniff
 from .common import ImporterCase, path, read, sell_in_roubles
@@ -386,6 +386,18 @@ class TestRealVariantsImport(ImporterCase):
         self.assertEqual((counts["updated"], template.weight, template.ecom_1c_weight), (1, 2.5, 2.5))
         self.assertEqual(self.importer._import_catalog(io.BytesIO(weighed.replace(
             "<Вес>2</Вес>".encode(), "<Вес>2,5</Вес>".encode())))["updated"], 0, "the same file: nothing")
+
+    def test_the_product_form_shows_1c_s_weight_read_only(self):
+        """The product's form shows 1C's weight in its 1C group, with the database's unit of weight beside it, to a
+        salesman as to anyone, read-only: the exchange writes it."""
+        self.importer._import_catalog(io.BytesIO(catalog(product("rv-f", "Гиря", "<Вес>2</Вес>"), version="2.07")))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-f")])
+        salesman = new_test_user(self.env, login="rv_salesman", groups="sales_team.group_sale_salesman")
+        form = Form(template.with_user(salesman))
+        self.assertEqual((form.ecom_1c_weight, form.weight_uom_name), (2, "kg"))
+        self.assertEqual(len(form._view["tree"].xpath("//group[@name='ecom_1c']//field[@name='ecom_1c_weight']")), 1)
+        with self.assertRaises(AssertionError):
+            form.ecom_1c_weight = 3
 
     def test_a_new_characteristic_weighs_1c_s_product_weight(self):
         """A characteristic 1C adds to a product (a new size in its offers) weighs 1C's weight of the product, not
