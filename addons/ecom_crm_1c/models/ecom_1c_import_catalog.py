@@ -6,7 +6,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_compare, float_round
 
 from ..commerceml import (
     UnsafeDocument,
@@ -37,6 +37,7 @@ from ..tools.binder import bound
 from ..tools.bulk import bulk_create, m2m_ids
 from ..tools.matching import shared_codes
 from ..tools.savepoint import savepoint
+from ..tools.weights import weight_takers
 from .ecom_1c_importer import BATCH
 
 ANALYZE_AFTER = 5000  # products created in one step
@@ -109,15 +110,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if "codes" not in catalog:
                 catalog["codes"] = None
                 if isinstance(source, str):
-                    mode, stat = self.env.company.ecom_1c_match_by, os.stat(source)
-                    key = (source, stat.st_size, stat.st_mtime_ns, mode)
-                    codes = SHARED_CODES.get(key)
-                    if codes is None:
-                        # kept in hand: another thread's import may drop it from the shared cache meanwhile
-                        codes = SHARED_CODES[key] = shared_codes(read_product_codes(source), mode)
-                        for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
-                            SHARED_CODES.pop(old, None)
-                    catalog["codes"] = codes
+                    catalog["codes"] = self._file_shared_codes(source, read_product_codes)
             return catalog["codes"]
 
         def apply(chunk):
@@ -169,6 +162,21 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 self._archive_missing(catalog["id"], set(read_product_ids(source)) | others, counts)
         self._give_awaited_barcodes(counts)
         return self._finish(exchange, counts)
+
+    def _file_shared_codes(self, path, read_codes):
+        """The codes several 1C products (or characteristics) of the file at ``path`` name, by the company's «match
+        by» (:func:`..tools.matching.shared_codes` of ``read_codes(path)``, a reader of :mod:`..commerceml`): kept by
+        the worker for the file's next steps (:data:`SHARED_CODES`), by the reader, the file's size and modification
+        time and the setting. The value is kept in hand: another thread's import may drop it from the shared cache
+        meanwhile."""
+        mode, stat = self.env.company.ecom_1c_match_by, os.stat(path)
+        key = (read_codes, path, stat.st_size, stat.st_mtime_ns, mode)
+        codes = SHARED_CODES.get(key)
+        if codes is None:
+            codes = SHARED_CODES[key] = shared_codes(read_codes(path), mode)
+            for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
+                SHARED_CODES.pop(old, None)
+        return codes
 
     def _mark_named(self, chunk, listed=False):
         """The products and characteristics a batch of a catalog names were named now: what 1C's
@@ -327,6 +335,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         to_create, characteristics, done, revived = [], [], set(), Template
         weight = self._odoo_weight() if any(product.get("weight") for product in chunk) else None
         weights, written = {}, set()  # {template of several variants: 1C's weight}, the templates written
+        remembered = {}  # {template: 1C's weight of it}, when it changed (:meth:`_remember_weights`)
         for product in chunk:
             if not product["id"]:
                 counts["warnings"].append(_("A product without Ид was skipped: %s", product["name"]))
@@ -347,11 +356,13 @@ class Ecom1cImportCatalog(models.AbstractModel):
             changed = {k: v for k, v in vals.items() if (template[k].id if k == "categ_id" else template[k]) != v}
             if len(template.product_variant_ids) > 1:  # Odoo keeps the article of each variant, none of the product's
                 changed.pop("default_code", None)
-                # and the weight of each: 1C's is the product's, which its variants of no weight of their own or
-                # of one weight take (:meth:`_weigh_variants`)
+                # and the weight of each: 1C's is the product's, which its variants of no weight or of 1C's weight
+                # before take (:meth:`_weigh_variants`)
                 weighs = changed.pop("weight", vals.get("weight"))
                 if weighs is not None:
                     weights[template] = weighs
+            if "weight" in vals:
+                remembered[template] = vals["weight"]
             if changed:
                 if changed.get("active") and not template.active:
                     revived |= template
@@ -359,6 +370,8 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 counts["updated"] += 1
                 written.add(template)
         counts["updated"] += len(self._weigh_variants(weights) - written)
+        # after the variants are weighed (by 1C's weight before), before new characteristics' variants are made
+        self._remember_weights(remembered)
         self._revive_variants(revived)
         self._update_barcodes([p for p in chunk if p["barcode"] and split_id(p["id"])[0] in existing
                                and not split_id(p["id"])[1]], counts)
@@ -424,28 +437,47 @@ class Ecom1cImportCatalog(models.AbstractModel):
 
     def _weigh_variants(self, weights):
         """The weight 1C gives a product, ``weights`` {template of several variants: weight in Odoo's unit}, on its
-        variants (on sale): 1C's «Вес» is the product's, never a characteristic's. Variants of one weight, or of
-        none, weigh as the product does: they all take it (a product 1C made with its characteristics; the store's
-        whose sizes all weigh the same). Variants whose weights differ among themselves weigh each its own (the
-        store's sizes of their own weights, a product it made and 1C took over): they keep them, and only those of
-        no weight take 1C's. Returns the templates whose variants were written. Set-based: the variants read at
-        once, one write a weight."""
+        variants (on sale): 1C's «Вес» is the product's, never a characteristic's. A variant weighing 1C's weight
+        of the product before (``ecom_1c_weight``), or nothing, takes it; one the store weighed otherwise keeps its
+        own. A product whose 1C weight is not known yet (made before the database remembered it, the store's
+        product 1C just bound) is judged by its variants: of one weight or of none they all take it, of weights
+        that differ among themselves (the store's sizes weighed each) only those of no weight
+        (:func:`..tools.weights.weight_takers`). Returns the templates whose variants were written. Set-based: the
+        variants read at once, one write a weight."""
         if not weights:
             return set()
         self.env["product.template"].concat(*weights).product_variant_ids.mapped("weight")  # read at once
+        digits = self._weight_digits()
         to_write = defaultdict(list)  # weight: variant ids
         touched = set()
         for template, weight in weights.items():
-            variants = template.product_variant_ids
-            own = {variant.weight for variant in variants if variant.weight}
-            takers = variants if len(own) <= 1 else variants.filtered(lambda variant: not variant.weight)
-            takers = takers.filtered(lambda variant, weight=weight: variant.weight != weight)
+            takers = weight_takers({variant.id: variant.weight for variant in template.product_variant_ids}, weight,
+                                   template.ecom_1c_weight, digits)
             if takers:
-                to_write[weight].extend(takers.ids)
+                to_write[weight].extend(takers)
                 touched.add(template)
         for weight, ids in to_write.items():
             self.env["product.product"].browse(ids).weight = weight
         return touched
+
+    def _remember_weights(self, weights):
+        """1C's weight of each product, ``weights`` {template: weight in Odoo's unit}, kept on it
+        (``ecom_1c_weight``) where it changed: the next catalog tells the variants weighing it (1C's) from those the
+        store weighed (:meth:`_weigh_variants`), a new characteristic's variant takes it. Not a change of the
+        product the log counts. Set-based: one write a weight."""
+        digits = self._weight_digits()
+        to_write = defaultdict(list)  # weight: template ids
+        for template, weight in weights.items():
+            if float_compare(template.ecom_1c_weight, weight, precision_digits=digits) if digits is not None \
+                    else template.ecom_1c_weight != weight:
+                to_write[weight].append(template.id)
+        for weight, ids in to_write.items():
+            self.env["product.template"].browse(ids).ecom_1c_weight = weight
+
+    def _weight_digits(self):
+        """The decimal places Odoo keeps a weight to (None: as given)."""
+        digits = self.env["product.template"]._fields["weight"].get_digits(self.env)
+        return digits[1] if digits else None
 
     def _odoo_weight(self):
         """The function of 1C's «Вес» (kilograms: 1C-Bitrix's own exchange reads it so, ×1000 into its grams)
@@ -498,6 +530,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                 "type": "consu", "list_price": 0.0, **vals, "ecom_1c_id": product["id"], "sale_ok": True,
                 "ecom_1c_made": True,  # a duplicate of a store's product gives way to it (_replace_duplicates)
                 "weight": vals.get("weight", 0.0), "volume": 0.0, "has_configurable_attributes": False,
+                "ecom_1c_weight": vals.get("weight", 0.0),  # 1C's weight of it (:meth:`_remember_weights`)
                 "uom_id": uoms[unit].id, "uom_po_id": uoms[unit].id, "taxes_id": [Command.set(taxes[rate].ids)],
             })
         # a new product has one variant and no attributes: the fields Odoo copies between a template

@@ -1,4 +1,3 @@
-import os
 from collections import Counter, defaultdict
 
 from odoo import _, api, models
@@ -9,8 +8,7 @@ from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key
 from ..commerceml.mapper import price_tiers, sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
-from ..tools.matching import shared_codes
-from .ecom_1c_import_catalog import EMPTY_REF, SHARED_CODES, SHARED_CODES_KEPT, is_full
+from .ecom_1c_import_catalog import EMPTY_REF, is_full
 from .ecom_1c_importer import BATCH
 
 
@@ -66,14 +64,7 @@ class Ecom1cImportOffers(models.AbstractModel):
             if "codes" not in package:
                 package["codes"] = None
                 if isinstance(source, str):
-                    mode, stat = self.env.company.ecom_1c_match_by, os.stat(source)
-                    key = ("offers", source, stat.st_size, stat.st_mtime_ns, mode)
-                    codes = SHARED_CODES.get(key)
-                    if codes is None:
-                        codes = SHARED_CODES[key] = shared_codes(read_offer_codes(source), mode)
-                        for old in list(SHARED_CODES)[:-SHARED_CODES_KEPT]:
-                            SHARED_CODES.pop(old, None)
-                    package["codes"] = codes
+                    package["codes"] = self._file_shared_codes(source, read_offer_codes)
             return package["codes"]
 
         def apply(chunk):

@@ -100,12 +100,7 @@ class Ecom1cImportVariants(models.AbstractModel):
             if own:
                 # the store's own variants (a product made in Odoo, bound by its template's 1C id): 1C's
                 # characteristics would replace them with variants lacking their values; none is guessed
-                counts["warnings"].append(_(
-                    "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's "
-                    "variants are made in Odoo by its attributes %(attributes)s; give each variant the 1C id of its "
-                    "characteristic («product id#characteristic id») to have 1C price and stock it",
-                    product=product, id=template.ecom_1c_id, characteristics=", ".join(per_id),
-                    attributes=", ".join(own.attribute_id.mapped("name"))))
+                counts["warnings"].append(self._own_variants_message(template, per_id, own.attribute_id))
                 continue
             try:
                 with savepoint(self.env.cr):
@@ -119,6 +114,33 @@ class Ecom1cImportVariants(models.AbstractModel):
                     "its variants (%(error)s)", product=product, id=template.ecom_1c_id,
                     characteristics=", ".join(per_id), error=error))
         return found
+
+    def _own_variants_message(self, template, per_id, attributes):
+        """What the log says of the characteristics ``per_id`` skipped on ``template``, whose variants Odoo makes
+        by the store's ``attributes``, and how to have 1C price and stock them: a variant holding its
+        characteristic's 1C id is that characteristic; one having its article or barcode is bound to it by the next
+        exchange naming it (:meth:`_bind_store_products`) when the company matches by that code (the store makes
+        the variants its product lacks by its attributes), else the setting to choose."""
+        values = {"product": template.name, "id": template.ecom_1c_id, "characteristics": ", ".join(per_id),
+                  "attributes": ", ".join(attributes.mapped("name"))}
+        mode = self.env.company.ecom_1c_match_by
+        if mode == "none":
+            return self.env._(
+                "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's "
+                "variants are made in Odoo by its attributes %(attributes)s; to have 1C price and stock them, give "
+                "each variant the 1C id of its characteristic («product id#characteristic id»), or have the store's "
+                "products matched by article or barcode (Settings, Exchange with 1C: «Match the store's products not "
+                "yet bound to 1C by») and give each variant the article or barcode its characteristic has in 1C",
+                **values)
+        codes = {"article": self.env._("the article"), "barcode": self.env._("the barcode")}.get(mode) \
+            or self.env._("the article or barcode")
+        return self.env._(
+            "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's variants "
+            "are made in Odoo by its attributes %(attributes)s, and no code bound them to its variants; to have 1C "
+            "price and stock them, give each variant %(codes)s its characteristic has in 1C (one no other product of "
+            "the store or of 1C's file has: the next exchange naming the characteristic binds them), making by the "
+            "product's attributes the variants it lacks, or give each variant the 1C id of its characteristic "
+            "(«product id#characteristic id»)", codes=codes, **values)
 
     def _characteristic_display_names(self, names):
         """{name: the name it is shown by} of the characteristics ``names`` as 1C spells them
@@ -140,9 +162,11 @@ class Ecom1cImportVariants(models.AbstractModel):
         """{1C id: variant} for the new characteristics ``per_id`` ``{1C id: {characteristic: value}}`` of
         ``template``: the template's lines of characteristics hold their values, the variant of each
         combination is found or made. ``attributes`` {characteristic: attribute} names those of ``per_id``."""
-        # a new characteristic weighs as its product's variants do (1C gives the product's «Вес» only): read before
-        # the lines change them (Odoo replaces the product's own variant when its first line comes)
-        weight = template.product_variant_ids[:1].weight
+        # a new characteristic weighs what 1C's last catalog weighed its product (1C gives the product's «Вес» only,
+        # :meth:`_remember_weights`), not what the store weighed one of its sizes; a product of no 1C weight known
+        # as its variants do: read before the lines change them (Odoo replaces the product's own variant when its
+        # first line comes)
+        weight = template.ecom_1c_weight or template.product_variant_ids[:1].weight
         lines = template.attribute_line_ids.filtered(lambda ln: self._characteristic_of(ln.attribute_id) is not None)
         by_name = {self._characteristic_of(line.attribute_id): line.attribute_id for line in lines} | {
             name: attributes[name] for values in per_id.values() for name in values}

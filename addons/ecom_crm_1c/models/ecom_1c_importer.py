@@ -364,17 +364,19 @@ class Ecom1cImporter(models.AbstractModel):
         their characteristics bound (:func:`..tools.matching.plan_bindings`) give way: the store's template takes
         what the catalog wrote on the duplicate as it writes a product's (its name and sales description in the
         languages the catalog writes, its translations into others kept: :meth:`_merged_translations`; category,
-        1C catalog, and when a catalog last named it, which 1C's deactivate reads), the duplicate gives up its
-        1C ids and barcode and is archived, never deleted (the store may delete it); said in the exchange's log.
-        Its picture and properties come to the store's product from the next catalog naming the product. Set-based:
-        one UPDATE a table, the archive of all at once."""
+        1C catalog, when a catalog last named it, which 1C's deactivate reads, and 1C's weight of it, by which the
+        next catalog tells the store's sizes weighing 1C's weight from those it weighed itself: the sizes' weights
+        stay the store's until then, :meth:`_weigh_variants`), the duplicate gives up its 1C ids and barcode and is
+        archived, never deleted (the store may delete it); said in the exchange's log. Its picture and properties
+        come to the store's product from the next catalog naming the product. Set-based: one UPDATE a table, the
+        archive of all at once."""
         Template = self.env["product.template"].with_context(active_test=False)
         pairs = {plan.templates[product]: template for product, template in plan.replaced.items()}
         self.env.cr.execute(SQL("""
             UPDATE product_template t
                SET name = %(name)s, description_sale = %(description)s, categ_id = d.categ_id,
                    ecom_1c_catalog_id = d.ecom_1c_catalog_id, ecom_1c_seen_at = d.ecom_1c_seen_at,
-                   write_date = %(now)s, write_uid = %(uid)s
+                   ecom_1c_weight = d.ecom_1c_weight, write_date = %(now)s, write_uid = %(uid)s
               FROM unnest(%(stores)s::int[], %(dupes)s::int[]) AS v(store, dupe)
               JOIN product_template d ON d.id = v.dupe
              WHERE t.id = v.store

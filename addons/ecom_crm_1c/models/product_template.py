@@ -20,6 +20,13 @@ class ProductTemplate(models.Model):
         help="The 1C exchange made this product (not the store): from 1C's schema 2.05 on, one the catalog made of a "
              "store's product of several variants gives way to it when the offers bind the store's variants by the "
              "articles or barcodes of its characteristics, as long as nothing uses it.")
+    # no default: the column added by an upgrade starts empty (0), read as «not known» until the next catalog giving
+    # the product's weight writes it (1C's «Вес» of 0 is a weight not filled in, never remembered)
+    ecom_1c_weight = fields.Float(
+        "1C weight", digits="Stock Weight", copy=False, readonly=True,
+        help="The product's weight (in the database's unit of weight) as 1C's last catalog giving it had it: the "
+             "variants weighing that much, or nothing, take 1C's next weight; a variant weighed otherwise in Odoo "
+             "keeps its own. A new characteristic's variant takes it.")
     ecom_1c_qty = fields.Float("1C stock", compute="_compute_ecom_1c_qty", digits="Product Unit of Measure",
                                help="Quantity 1C reported in its last offers exchange, all variants and "
                                     "warehouses together; a variant 1C reports below zero counts as none.")

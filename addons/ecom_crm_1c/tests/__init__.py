@@ -38,3 +38,4 @@ from . import test_bound_by_template
 from . import test_matching
 from . import test_store_products_bound
 from . import test_duplicates_replaced
+from . import test_weights

@@ -133,28 +133,52 @@ class TestDuplicatesReplaced(ImporterCase):
 
     def test_the_store_s_sizes_keep_their_own_weights(self):
         """The store weighed each size (0.2, 0.25, 0.3 kg): 1C's product weight, from the catalogs after the swap,
-        does not flatten them; a size of no weight takes it. Sizes of one weight weigh as the product: they all
-        take 1C's."""
+        does not flatten them; a size of no weight takes it, and 1C's later weights reach it (it weighs 1C's
+        weight before); the sizes the store weighed otherwise, of one weight too, keep theirs. The store's product
+        takes the duplicate's 1C weight with the swap (the sizes' weights untouched), so the first catalog after
+        it judges by it already. Not known (a product swapped before the upgrade that remembers it): sizes of one
+        weight weigh as the product, they all take 1C's."""
         self.small.weight, self.medium.weight, self.large.weight = 0.2, 0.25, 0.3
         self.importer._import_catalog(catalog_207(weight="0.4"))
         self.importer._import_offers(offers_207(*SIZES))
-        self.assertEqual(self.shirt.ecom_1c_id, GUID)
+        self.assertEqual((self.shirt.ecom_1c_id, self.shirt.ecom_1c_weight), (GUID, 0.4), "the duplicate's")
+        self.assertEqual((self.small.weight, self.medium.weight, self.large.weight), (0.2, 0.25, 0.3))
         counts = self.importer._import_catalog(catalog_207(weight="0.4"))
-        self.assertEqual(counts["updated"], 0)
+        self.assertEqual((counts["updated"], self.shirt.ecom_1c_weight), (0, 0.4))
         self.assertEqual((self.small.weight, self.medium.weight, self.large.weight), (0.2, 0.25, 0.3))
         self.large.weight = 0
         counts = self.importer._import_catalog(catalog_207(weight="0.4"))
         self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
                          (1, 0.2, 0.25, 0.4), "the size of no weight takes the product's")
-        self.small.weight = self.medium.weight = self.large.weight = 0.5
         counts = self.importer._import_catalog(catalog_207(weight="0.45"))
         self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
-                         (1, 0.45, 0.45, 0.45), "one weight: the product's")
-        self.small.weight, self.medium.weight, self.large.weight = 0, 0.5, 0
+                         (1, 0.2, 0.25, 0.45), "the size weighing 1C's weight before takes its new one")
+        self.small.weight = self.medium.weight = self.large.weight = 0.5
+        for weight in ("0.48", "0.55"):
+            counts = self.importer._import_catalog(catalog_207(weight=weight))
+            self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight,
+                              self.shirt.ecom_1c_weight), (0, 0.5, 0.5, 0.5, float(weight)),
+                             "the store weighed them all 0.5, not 1C's weight: kept")
+        # 1C's weight not known (as right after the upgrade that adds it): sizes of one weight take 1C's
+        self.shirt.ecom_1c_weight = 0
+        self.small.weight, self.medium.weight, self.large.weight = 0, 0.6, 0
         counts = self.importer._import_catalog(catalog_207(weight="0.45"))
         self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight),
                          (1, 0.45, 0.45, 0.45), "one weight and none: the product's")
-        self.assertEqual(self.importer._import_catalog(catalog_207(weight="0.45"))["updated"], 0)
+
+    def test_the_store_s_sizes_of_one_weight_keep_it_after_the_swap(self):
+        """The store weighed all its sizes 0.3 kg, 1C weighs the product 0.4: the swap carries 1C's weight to the
+        store's product, so the catalog after it takes the sizes for the store's and keeps them; a size weighing
+        nothing takes 1C's, and follows 1C's next weight."""
+        self.small.weight, self.medium.weight, self.large.weight = 0.3, 0.3, 0
+        self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.importer._import_offers(offers_207(*SIZES))
+        counts = self.importer._import_catalog(catalog_207(weight="0.4"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight,
+                          self.shirt.ecom_1c_weight), (1, 0.3, 0.3, 0.4, 0.4))
+        counts = self.importer._import_catalog(catalog_207(weight="0.5"))
+        self.assertEqual((counts["updated"], self.small.weight, self.medium.weight, self.large.weight,
+                          self.shirt.ecom_1c_weight), (1, 0.3, 0.3, 0.5, 0.5))
 
     def test_a_characteristic_unknown_replaces_nothing(self):
         """One characteristic's article is no variant's of the store's product: a product half 1C's, half the

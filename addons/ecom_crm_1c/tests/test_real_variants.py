@@ -7,7 +7,7 @@ Each small file below is written in the shape its source shows (named at each), 
 
 import io
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..commerceml import read_catalog, read_documents, read_offers, sniff
 from .common import ImporterCase, path, read, sell_in_roubles
@@ -345,7 +345,8 @@ class TestRealVariantsImport(ImporterCase):
 
     def test_weight_of_products_and_their_characteristics(self):
         """1C:УНФ 3 (tests/data/unf3-2.08) writes a product's «Вес» in kilograms (0.47 the trousers, 0.2 the
-        shirt): the product's weight, its characteristics' too; a later catalog's new weight reaches them."""
+        shirt): the product's weight, its characteristics' too; a later catalog's new weight reaches them, the
+        sizes still weighing 1C's weight before also once the store weighed another size itself."""
         self.importer._import_catalog(path("unf3-2.08", "import.xml"))
         shirt = self.Template.search([("ecom_1c_id", "=", "6cdbdc06-56b8-11ec-aba0-00199997af17")])
         self.assertEqual(shirt.weight, 0.2)
@@ -353,17 +354,83 @@ class TestRealVariantsImport(ImporterCase):
         trousers = self.Template.search([("ecom_1c_id", "=", "b197e9d6-56ae-11ec-aba0-00199997af17")])
         self.assertEqual(len(trousers.product_variant_ids), 5)
         self.assertEqual(set(trousers.product_variant_ids.mapped("weight")), {0.47})
+        self.assertEqual((trousers.ecom_1c_weight, shirt.ecom_1c_weight), (0.47, 0.2), "1C's weight remembered")
         heavier = read("unf3-2.08", "import.xml").replace("<Вес>0.47</Вес>".encode(), "<Вес>0,5</Вес>".encode())
         counts = self.importer._import_catalog(io.BytesIO(heavier))
         self.assertEqual(set(trousers.product_variant_ids.mapped("weight")), {0.5})
         self.assertEqual(counts["updated"], 1)
         self.assertEqual(self.importer._import_catalog(io.BytesIO(heavier))["updated"], 0, "the same file: nothing")
-        # the store weighed one size apart: the sizes' weights differ, 1C's product weight flattens them no more
+        # the store weighed one size apart: it keeps its weight, the others (1C's 0.5) take 1C's new one
         trousers.product_variant_ids[0].weight = 0.7
         counts = self.importer._import_catalog(io.BytesIO(heavier.replace("<Вес>0,5</Вес>".encode(),
                                                                           "<Вес>0,6</Вес>".encode())))
+        self.assertEqual((counts["updated"], sorted(trousers.product_variant_ids.mapped("weight")),
+                          trousers.ecom_1c_weight), (1, [0.6, 0.6, 0.6, 0.6, 0.7], 0.6))
+        counts = self.importer._import_catalog(io.BytesIO(heavier.replace("<Вес>0,5</Вес>".encode(),
+                                                                          "<Вес>0,65</Вес>".encode())))
         self.assertEqual((counts["updated"], sorted(trousers.product_variant_ids.mapped("weight"))),
-                         (0, [0.5, 0.5, 0.5, 0.5, 0.7]))
+                         (1, [0.65, 0.65, 0.65, 0.65, 0.7]), "and again: 1C's weight reaches its sizes")
+
+    def test_weight_of_a_product_of_one_variant_is_1c_s(self):
+        """A product of one variant weighs 1C's weight, whatever the store weighed it since (1C is the master of
+        its weight, as of its name); 1C's weight is remembered as for a product of several."""
+        weighed = catalog(product("rv-w", "Гиря", "<Вес>2</Вес>"), version="2.07")
+        self.importer._import_catalog(io.BytesIO(weighed))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-w")])
+        self.assertEqual((template.weight, template.ecom_1c_weight), (2, 2))
+        template.weight = 3
+        counts = self.importer._import_catalog(io.BytesIO(weighed))
+        self.assertEqual((counts["updated"], template.weight, template.product_variant_id.weight), (1, 2, 2))
+        counts = self.importer._import_catalog(io.BytesIO(weighed.replace("<Вес>2</Вес>".encode(),
+                                                                          "<Вес>2,5</Вес>".encode())))
+        self.assertEqual((counts["updated"], template.weight, template.ecom_1c_weight), (1, 2.5, 2.5))
+        self.assertEqual(self.importer._import_catalog(io.BytesIO(weighed.replace(
+            "<Вес>2</Вес>".encode(), "<Вес>2,5</Вес>".encode())))["updated"], 0, "the same file: nothing")
+
+    def test_the_product_form_shows_1c_s_weight_read_only(self):
+        """The product's form shows 1C's weight in its 1C group, with the database's unit of weight beside it, to a
+        salesman as to anyone, read-only: the exchange writes it."""
+        self.importer._import_catalog(io.BytesIO(catalog(product("rv-f", "Гиря", "<Вес>2</Вес>"), version="2.07")))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-f")])
+        salesman = new_test_user(self.env, login="rv_salesman", groups="sales_team.group_sale_salesman")
+        form = Form(template.with_user(salesman))
+        self.assertEqual((form.ecom_1c_weight, form.weight_uom_name), (2, "kg"))
+        self.assertEqual(len(form._view["tree"].xpath("//group[@name='ecom_1c']//field[@name='ecom_1c_weight']")), 1)
+        with self.assertRaises(AssertionError):
+            form.ecom_1c_weight = 3
+
+    def test_a_new_characteristic_weighs_1c_s_product_weight(self):
+        """A characteristic 1C adds to a product (a new size in its offers) weighs 1C's weight of the product, not
+        the weight the store gave its first size; a product whose 1C weight is not known (a database upgraded:
+        none remembered yet) gives it its first variant's weight, and is weighed by its next catalog as before:
+        sizes of one weight or none take 1C's, sizes of weights that differ keep theirs."""
+        weighed = catalog(product("rv-t", "Брюки", "<Вес>0,5</Вес>"), version="2.07")
+        self.importer._import_catalog(io.BytesIO(weighed))
+        self.importer._import_offers(io.BytesIO(offers(offer("rv-t#1", "Брюки (44)", "44")
+                                                       + offer("rv-t#2", "Брюки (46)", "46"))))
+        template = self.Template.search([("ecom_1c_id", "=", "rv-t")])
+        first, second = (self.Product.search([("ecom_1c_id", "=", f"rv-t#{n}")]) for n in (1, 2))
+        self.assertEqual((first.weight, second.weight, template.product_variant_ids[:1]), (0.5, 0.5, first))
+        first.weight = 0.7  # the store weighed its first size itself
+        self.importer._import_offers(io.BytesIO(offers(offer("rv-t#3", "Брюки (48)", "48"))))
+        third = self.Product.search([("ecom_1c_id", "=", "rv-t#3")])
+        self.assertEqual(third.weight, 0.5, "1C's weight of the product, not the first size's 0.7")
+        counts = self.importer._import_catalog(io.BytesIO(weighed.replace(b"0,5", b"0,6")))
+        self.assertEqual((counts["updated"], first.weight, second.weight, third.weight), (1, 0.7, 0.6, 0.6))
+        self.importer._import_offers(io.BytesIO(offers(offer("rv-t#4", "Брюки (50)", "50"))))
+        self.assertEqual(self.Product.search([("ecom_1c_id", "=", "rv-t#4")]).weight, 0.6)
+        # 1C's weight not known (as right after the upgrade that adds it): the first variant's, as before
+        template.ecom_1c_weight = 0
+        self.importer._import_offers(io.BytesIO(offers(offer("rv-t#5", "Брюки (52)", "52"))))
+        self.assertEqual(self.Product.search([("ecom_1c_id", "=", "rv-t#5")]).weight, 0.7)
+        counts = self.importer._import_catalog(io.BytesIO(weighed.replace(b"0,5", b"0,8")))
+        self.assertEqual((counts["updated"], sorted(template.product_variant_ids.mapped("weight")),
+                          template.ecom_1c_weight), (0, [0.6, 0.6, 0.6, 0.7, 0.7], 0.8),
+                         "weights that differ among themselves: kept; 1C's remembered from then on")
+        template.product_variant_ids.filtered(lambda variant: variant.weight == 0.7).weight = 0
+        counts = self.importer._import_catalog(io.BytesIO(weighed.replace(b"0,5", b"0,8")))
+        self.assertEqual((counts["updated"], sorted(template.product_variant_ids.mapped("weight"))),
+                         (1, [0.6, 0.6, 0.6, 0.8, 0.8]), "sizes of no weight take it")
 
     def test_weight_of_no_kilograms_or_finer_than_odoo_keeps(self):
         """«<Вес>0</Вес>», which 1C of 3.1 writes of every product whose weight is not filled in

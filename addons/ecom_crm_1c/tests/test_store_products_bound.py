@@ -466,7 +466,53 @@ class TestStoreProductsBound(ImporterCase):
         self.assertEqual((small.ecom_1c_qty, medium.ecom_1c_qty, shirt.list_price), (3.0, 3.0, 500.0))
         counts = self.importer._import_offers(coded_offers((f"{GUID}#l", "TS-L", None, "L", 700)))
         self.assertEqual(self.Product.search_count([("ecom_1c_id", "=", f"{GUID}#l")]), 0)
-        self.assertTrue(any("Размер магазина" in warning for warning in counts["warnings"]), counts["warnings"])
+        self.assertEqual(counts["warnings"], [
+            f"Футболка (1C id {GUID}): its characteristics {GUID}#l were skipped: the product's variants are made in "
+            "Odoo by its attributes Размер магазина, and no code bound them to its variants; to have 1C price and "
+            "stock them, give each variant the article or barcode its characteristic has in 1C (one no other product "
+            "of the store or of 1C's file has: the next exchange naming the characteristic binds them), making by the "
+            "product's attributes the variants it lacks, or give each variant the 1C id of its characteristic "
+            "(«product id#characteristic id»)"])
+        # as the log says: the store makes the size by its attribute, its article 1C's; the next offers bind it
+        size.value_ids = [Command.create({"name": "L"})]
+        shirt.attribute_line_ids.value_ids = [Command.link(size.value_ids[-1].id)]
+        large = shirt.product_variant_ids - small - medium
+        large.default_code = "TS-L"
+        counts = self.importer._import_offers(coded_offers((f"{GUID}#l", "TS-L", None, "L", 700)))
+        self.assertEqual((large.ecom_1c_id, large.ecom_1c_qty, counts["bound_article"], counts["warnings"]),
+                         (f"{GUID}#l", 3.0, 1, []))
+
+    def test_advice_for_characteristics_of_a_product_of_the_store_s_variants(self):
+        """The log's advice for characteristics skipped on a product whose variants Odoo makes by the store's
+        attributes names the codes the company binds by (by barcode: the barcode), or, binding by none, the setting
+        to change; in the store's Russian."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["ecom_crm_1c"], ["ru_RU"], overwrite=True)
+        size = self.env["product.attribute"].create({"name": "Размер магазина", "value_ids": [
+            Command.create({"name": "S"}), Command.create({"name": "M"})]})
+        shirt = self.store_product("Футболка", attribute_line_ids=[
+            Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})])
+        shirt.ecom_1c_id = GUID
+        self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
+        russian = self.importer.with_context(lang="ru_RU")
+        self.env.company.ecom_1c_match_by = "barcode"
+        counts = russian._import_offers(coded_offers((f"{GUID}#s", "TS-S", None, "S", 500)))
+        self.assertEqual(counts["warnings"], [
+            f"Товар Футболка (ид. 1С {GUID}): его характеристики {GUID}#s пропущены: варианты товара созданы в Odoo "
+            "по его атрибутам Размер магазина, и ни один код не привязал к ним характеристики; чтобы 1С передавала их "
+            "цены и остатки, укажите каждому варианту штрихкод его характеристики в 1С (такой, которого нет ни у "
+            "другого товара магазина, ни у другого товара файла 1С: следующий обмен с этой характеристикой привяжет "
+            "их), создав по атрибутам товара недостающие варианты, или укажите каждому варианту ид. 1С его "
+            "характеристики («ид. товара#ид. характеристики»)"])
+        self.env.company.ecom_1c_match_by = "none"
+        counts = russian._import_offers(coded_offers((f"{GUID}#s", "TS-S", None, "S", 500)))
+        self.assertEqual(counts["warnings"], [
+            f"Товар Футболка (ид. 1С {GUID}): его характеристики {GUID}#s пропущены: варианты товара созданы в Odoo "
+            "по его атрибутам Размер магазина; чтобы 1С передавала их цены и остатки, укажите каждому варианту ид. 1С "
+            "его характеристики («ид. товара#ид. характеристики») или включите сопоставление товаров магазина по "
+            "артикулу или штрихкоду (Настройки, Обмен с 1С: «Сопоставлять товары магазина, ещё не связанные с 1С, "
+            "по») и укажите каждому варианту артикул или штрихкод его характеристики в 1С"])
+        self.assertEqual(shirt.product_variant_ids.mapped("ecom_1c_id"), [False, False])
 
     def test_a_product_showing_one_variant_of_archived_sizes(self):
         """The store retired a size of its shirt (archived): the shirt shows one variant, and is the 1C product of its
