@@ -382,9 +382,9 @@ class TestDuplicatesReplaced(ImporterCase):
         again = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
         self.assertEqual((again["created"], again["updated"], again["notes"], again["bound_barcode"]), (0, 0, [], 0))
 
-    def test_real_unf3_offers_where_the_first_size_kept_the_product_s_article(self):
-        """The store's trousers had the article 1C:УНФ gives four of its characteristics (the product's,
-        «02.03.04-бр-т») before the store gave them sizes: Odoo keeps it on one size. An article 1C repeats is no
+    def test_real_unf3_offers_where_a_size_has_the_product_s_article(self):
+        """One size of the store's trousers has the article 1C:УНФ gives four of its characteristics (the product's,
+        «02.03.04-бр-т»: the store typed the product's article on a size, or imported its sizes so). An article 1C repeats is no
         characteristic's own: each size is bound by its barcode, not refused as a conflict of the article of the
         first size and the barcode of its own; the duplicate is replaced."""
         trousers = "b197e9d6-56ae-11ec-aba0-00199997af17"
