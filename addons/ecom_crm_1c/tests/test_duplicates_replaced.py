@@ -384,9 +384,9 @@ class TestDuplicatesReplaced(ImporterCase):
 
     def test_real_unf3_offers_where_a_size_has_the_product_s_article(self):
         """One size of the store's trousers has the article 1C:УНФ gives four of its characteristics (the product's,
-        «02.03.04-бр-т»: the store typed the product's article on a size, or imported its sizes so). An article 1C repeats is no
-        characteristic's own: each size is bound by its barcode, not refused as a conflict of the article of the
-        first size and the barcode of its own; the duplicate is replaced."""
+        «02.03.04-бр-т»: the store typed the product's article on a size, or imported its sizes so). An article 1C
+        repeats is no characteristic's own: each size is bound by its barcode, not refused as a conflict of the
+        article of that size and the barcode of its own; the duplicate is replaced."""
         trousers = "b197e9d6-56ae-11ec-aba0-00199997af17"
         barcodes = ["4660368471926", "4660368471919", "4660368471902", "4660368471889", "4650599953094"]
         size = self.env["product.attribute"].create({"name": "Размер брюк", "value_ids": [

@@ -153,7 +153,7 @@ class TestMatching(BaseCase):
 
     def test_a_code_1c_repeats_is_no_conflict(self):
         """1C:УНФ's offers give each characteristic its product's article, each its own barcode; the store's first
-        size kept the product's article when the store gave it sizes. The article several characteristics name is
+        size has the product's article (typed on it, imported so). The article several characteristics name is
         none's own: each binds its size by its barcode, none refused as a conflict of its two codes. An article
         1C names once still tells a conflict."""
         candidates = [store(v, article="TR-1" if v == 1 else None, barcode=f"46000000000{v}0", template=7, variants=3)
