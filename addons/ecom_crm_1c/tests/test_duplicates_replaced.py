@@ -511,6 +511,28 @@ class TestDuplicatesReplaced(ImporterCase):
         again = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
         self.assertEqual((again["created"], again["updated"], again["notes"], again["bound_barcode"]), (0, 0, [], 0))
 
+    def test_real_unf3_offers_where_a_size_has_the_product_s_article(self):
+        """One size of the store's trousers has the article 1C:УНФ gives four of its characteristics (the product's,
+        «02.03.04-бр-т»: the store typed the product's article on a size, or imported its sizes so). An article 1C
+        repeats is no characteristic's own: each size is bound by its barcode, not refused as a conflict of the
+        article of that size and the barcode of its own; the duplicate is replaced."""
+        trousers = "b197e9d6-56ae-11ec-aba0-00199997af17"
+        barcodes = ["4660368471926", "4660368471919", "4660368471902", "4660368471889", "4650599953094"]
+        size = self.env["product.attribute"].create({"name": "Размер брюк", "value_ids": [
+            Command.create({"name": name}) for name in ("42", "44", "46", "48", "50")]})
+        store = self.Template.create({"name": "Брюки магазина", "attribute_line_ids": [Command.create(
+            {"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]})]})
+        variants = store.product_variant_ids.sorted("id")
+        for variant, barcode in zip(variants, barcodes, strict=True):
+            variant.barcode = barcode
+        variants[1].default_code = "02.03.04-бр-т"  # one size of the four sharing it
+        self.importer._import_catalog(path("unf3-2.08", "import.xml"))
+        duplicate = self.Template.search([("ecom_1c_id", "=", trousers)])
+        counts = self.importer._import_offers(path("unf3-2.08", "offers.xml"))
+        self.assertEqual((store.ecom_1c_id, duplicate.active), (trousers, False), counts["warnings"])
+        self.assertEqual(len(store.product_variant_ids.filtered("ecom_1c_id")), 5)
+        self.assertEqual([w for w in counts["warnings"] if "not bound" in w], [], "no code of theirs refused")
+
 
 @tagged("post_install", "-at_install", "ecom_crm_1c")
 class TestDuplicateTranslations(ImporterCase):

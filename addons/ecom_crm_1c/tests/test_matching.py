@@ -151,6 +151,23 @@ class TestMatching(BaseCase):
         plan = plan_bindings([("g1", "A-1", "222")], moved, BOTH, batch_ids={"g0", "g1"})
         self.assertEqual((bound_to(plan), plan.refusals), ({"g1": (1, ARTICLE)}, []))
 
+    def test_a_code_1c_repeats_is_no_conflict(self):
+        """1C:УНФ's offers give each characteristic its product's article, each its own barcode; the store's first
+        size has the product's article (typed on it, imported so). The article several characteristics name is
+        none's own: each binds its size by its barcode, none refused as a conflict of its two codes. An article
+        1C names once still tells a conflict."""
+        candidates = [store(v, article="TR-1" if v == 1 else None, barcode=f"46000000000{v}0", template=7, variants=3)
+                      for v in (1, 2, 3)]
+        wanted = [(f"g#{v}", " tr-1", f"46000000000{v}0") for v in (1, 2, 3)]
+        plan = plan_bindings(wanted, candidates, BOTH)
+        self.assertEqual((bound_to(plan), plan.refusals), ({f"g#{v}": (v, BARCODE) for v in (1, 2, 3)}, []))
+        # named twice in the whole file, once in this batch: as repeated
+        plan = plan_bindings(wanted[1:2], candidates, BOTH, file_named={ARTICLE: {"tr-1": ["g#1", "g#2"]}})
+        self.assertEqual((bound_to(plan), plan.refusals), ({"g#2": (2, BARCODE)}, []))
+        plan = plan_bindings(wanted[1:2], candidates, BOTH)
+        self.assertEqual(reasons(plan), [("g#2", ARTICLE, "tr-1", CONFLICT),
+                                         ("g#2", BARCODE, "4600000000020", CONFLICT)], "named once: its own")
+
     def test_no_match(self):
         plan = plan_bindings([("g1", "A-1", "111")], [store(1, article="A-2", barcode="112")], BOTH)
         self.assertEqual((plan.binds, plan.refusals), ({}, []))

@@ -201,6 +201,19 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
             key = KEYS[kind](candidate.article if kind == ARTICLE else candidate.barcode)
             if key:
                 keys[key].add(candidate.variant)
+    # by each code of the mode, the codes several 1C products (of the batch or the whole file) name: no 1C
+    # product's own (1C gives every characteristic its product's article), so no sign of which store product one
+    # means, never a conflict with its other code
+    repeated = {}
+    for kind in holders:
+        count = defaultdict(set)
+        for full_id, article, barcode in wanted:
+            key = KEYS[kind](article if kind == ARTICLE else barcode)
+            if key:
+                count[key].add(full_id)
+        for key, ids in (file_named or {}).get(kind, {}).items():
+            count[key].update(ids)
+        repeated[kind] = {key for key, ids in count.items() if len(ids) > 1}
     for kind in kinds(mode):
         other_kind = next((k for k in holders if k != kind), None)
         key_of = KEYS[kind]
@@ -250,8 +263,8 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), ELSEWHERE, (found[0].name, product)))
             elif characteristic and not found[0].of_variants:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), NO_VARIANTS, (found[0].name,)))
-            elif other_kind and (other := holders[other_kind].get(
-                    KEYS[other_kind](article if other_kind == ARTICLE else barcode), set())) \
+            elif other_kind and (other_key := KEYS[other_kind](article if other_kind == ARTICLE else barcode)) \
+                    and other_key not in repeated[other_kind] and (other := holders[other_kind].get(other_key, set())) \
                     and len(other) == 1 and found[0].variant not in other:
                 refused[full_id].append(Refusal(full_id, kind, code.strip(), CONFLICT, (found[0].name, *sorted(
                     c.name for c in candidates if c.variant in other))))
