@@ -517,6 +517,37 @@ class TestStoreProductsBound(ImporterCase):
             "артикулу или штрихкоду (Настройки, Обмен с 1С: «Сопоставлять товары магазина, ещё не связанные с 1С, "
             "по») и укажите каждому варианту артикул или штрихкод его характеристики в 1С"])
         self.assertEqual(shirt.product_variant_ids.mapped("ecom_1c_id"), [False, False])
+        # 1C gives every characteristic its product's article (1C:УНФ): no article tells the sizes apart, the
+        # barcode does; matching by article alone, the advice is to match by barcode
+        shared = ((f"{GUID}#s", "TS-100", "4600000000111", "S", 500),
+                  (f"{GUID}#m", "TS\u2013100", "4600000000128", "M", 500))
+        counts = russian._import_offers(coded_offers(*shared))
+        self.assertEqual(counts["warnings"], [
+            f"Товар Футболка (ид. 1С {GUID}): его характеристики {GUID}#s, {GUID}#m пропущены: варианты товара "
+            "созданы в Odoo по его атрибутам Размер магазина; в 1С у всех них один артикул, «TS-100», по которому их "
+            "не различить, различает их штрихкод: чтобы 1С передавала их цены и остатки, включите сопоставление "
+            "товаров магазина по штрихкоду (Настройки, Обмен с 1С: «Сопоставлять товары магазина, ещё не связанные "
+            "с 1С, по»: «Штрихкоду» или «Артикулу, затем штрихкоду») и укажите каждому варианту штрихкод его "
+            "характеристики в 1С (такой, которого нет ни у другого товара магазина, ни у другого товара файла 1С: "
+            "следующий обмен с этой характеристикой привяжет их), создав по атрибутам товара недостающие варианты, "
+            "или укажите каждому варианту ид. 1С его характеристики («ид. товара#ид. характеристики»)"])
+        self.env.company.ecom_1c_match_by = "article"
+        self.assertEqual(russian._import_offers(coded_offers(*shared))["warnings"], counts["warnings"])
+        self.env.company.ecom_1c_match_by = "article_barcode"
+        counts = russian._import_offers(coded_offers(*shared))
+        self.assertEqual(counts["warnings"], [
+            f"Товар Футболка (ид. 1С {GUID}): его характеристики {GUID}#s, {GUID}#m пропущены: варианты товара "
+            "созданы в Odoo по его атрибутам Размер магазина, и ни один код не привязал к ним характеристики; в 1С у "
+            "всех них один артикул, «TS-100», по которому их не различить: чтобы 1С передавала их цены и остатки, "
+            "укажите каждому варианту штрихкод его характеристики в 1С (такой, которого нет ни у другого товара "
+            "магазина, ни у другого товара файла 1С: следующий обмен с этой характеристикой привяжет их), создав по "
+            "атрибутам товара недостающие варианты, или укажите каждому варианту ид. 1С его характеристики («ид. "
+            "товара#ид. характеристики»)"])
+        # the store's sizes given those barcodes, the next offers bind them
+        small, medium = shirt.product_variant_ids
+        small.barcode, medium.barcode = "4600000000111", "4600000000128"
+        counts = russian._import_offers(coded_offers(*shared))
+        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, counts["warnings"]), (f"{GUID}#s", f"{GUID}#m", []))
 
     def test_a_product_showing_one_variant_of_archived_sizes(self):
         """The store retired a size of its shirt (archived): the shirt shows one variant, and is the 1C product of its
