@@ -177,17 +177,31 @@ class ExchangeController(http.Controller):
                 # mode: 1C asking again for a file another request imports writes nothing (that request does)
                 self._note_request(env, session)
             return response
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            # another request of the session was first (mode=file: its row lock): Odoo runs this one
-            # again from the start, in a transaction of its own; the last time, 1C hears «failure»
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            # another request of the session was first (mode=file: its row lock), or a transaction holds a
+            # product the import locks: Odoo runs this one again from the start, in a transaction of its own; the
+            # last time, 1C hears «failure» and why
             if self._may_run_again():
                 raise
-            return self._failed(env, type, mode, filename, env._(
-                "another request of this exchange session was being stored: send this one again"))
+            return self._failed(env, type, mode, filename, self._concurrency_message(env, error))
         except Exception as error:  # never an HTML page for 1C
             _logger.exception("1C exchange failed (mode=%s)", mode)
             # an OSError's text names the server's paths: 1C and the log hear its reason alone
             return self._failed(env, type, mode, filename, errors.described(error))
+
+    @staticmethod
+    def _concurrency_message(env, error):
+        """What 1C hears of the failure to serialise or lock ``error`` once Odoo's tries are spent: the products
+        the exchange made that another transaction held locked when the store's product was to replace them
+        (:meth:`ecom.1c.importer._lock_unused`), else another request of the session stored meanwhile."""
+        locked = getattr(error, "ecom_1c_locked", None)
+        if locked:
+            return env._(
+                "the product %(products)s the exchange made is locked in Odoo (it, or a document of it, is being "
+                "saved), so the store's product cannot replace it: nothing of this step was applied, send the file "
+                "again", products=", ".join(env._("«%(name)s» (1C id %(id)s)", name=name, id=key)
+                                            for name, key in locked))
+        return env._("another request of this exchange session was being stored: send this one again")
 
     @staticmethod
     def _note_request(env, session):

@@ -378,7 +378,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
         if to_create:
             self._create_products(to_create, counts)
         if characteristics:
-            variants = self._ensure_variants(characteristics, counts)
+            variants = self._ensure_variants(characteristics, counts, {p["id"]: p["article"] for p in chunk})
             # 2.04 lists each characteristic as a product, with its own barcode: its variant's
             coded = [p for p in chunk
                      if p["barcode"] and p["id"] in variants and variants[p["id"]].barcode != p["barcode"]]

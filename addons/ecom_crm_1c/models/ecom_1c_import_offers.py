@@ -189,7 +189,7 @@ class Ecom1cImportOffers(models.AbstractModel):
         characteristics = [(o["id"], o["product_id"], o["characteristics"] or next(by_properties), o["name"])
                            for o in new]
         if characteristics:
-            self._ensure_variants(characteristics, counts)
+            self._ensure_variants(characteristics, counts, {o["id"]: o["article"] for o in new})
             # a product's own variant goes when its characteristics become variants: look them up again
             variants = bound(Product, ids)
         # a characteristic 1C's deactivate archived that an offer names again is sold again, its product's

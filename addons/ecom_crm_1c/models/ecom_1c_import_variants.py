@@ -19,6 +19,7 @@ from ..commerceml.characteristics import (
     split_id,
 )
 from ..tools.binder import bound
+from ..tools.matching import article_key
 from ..tools.savepoint import savepoint
 
 # what may go wrong with one product's variants: it is skipped with a warning, the file goes on
@@ -48,9 +49,10 @@ class Ecom1cImportVariants(models.AbstractModel):
         if revived:
             revived.write({"active": False})
 
-    def _ensure_variants(self, items, counts):
+    def _ensure_variants(self, items, counts, articles=None):
         """{1C id: variant} for ``items`` ``(«guid#characteristic», «guid», {name: value}, name)``: the
-        variant of the template «guid» for each characteristic, made if missing.
+        variant of the template «guid» for each characteristic, made if missing. ``articles``: {1C id: the
+        article 1C gives it}, for the advice of characteristics skipped (:meth:`_own_variants_message`).
 
         A characteristic is an attribute that makes variants only as they are named (Odoo's «dynamic»
         variants), so 1C's combinations exist and no others. Every variant of a product has a value
@@ -100,7 +102,8 @@ class Ecom1cImportVariants(models.AbstractModel):
             if own:
                 # the store's own variants (a product made in Odoo, bound by its template's 1C id): 1C's
                 # characteristics would replace them with variants lacking their values; none is guessed
-                counts["warnings"].append(self._own_variants_message(template, per_id, own.attribute_id))
+                counts["warnings"].append(
+                    self._own_variants_message(template, per_id, own.attribute_id, articles or {}))
                 continue
             try:
                 with savepoint(self.env.cr):
@@ -115,15 +118,38 @@ class Ecom1cImportVariants(models.AbstractModel):
                     characteristics=", ".join(per_id), error=error))
         return found
 
-    def _own_variants_message(self, template, per_id, attributes):
+    def _own_variants_message(self, template, per_id, attributes, articles):
         """What the log says of the characteristics ``per_id`` skipped on ``template``, whose variants Odoo makes
         by the store's ``attributes``, and how to have 1C price and stock them: a variant holding its
         characteristic's 1C id is that characteristic; one having its article or barcode is bound to it by the next
         exchange naming it (:meth:`_bind_store_products`) when the company matches by that code (the store makes
-        the variants its product lacks by its attributes), else the setting to choose."""
+        the variants its product lacks by its attributes), else the setting to choose. Characteristics to which
+        1C gives all one article (``articles``: {1C id: article}; 1C:УНФ gives each its product's) cannot be told
+        apart by it: their barcodes are the codes to give, by a mode matching barcodes."""
         values = {"product": template.name, "id": template.ecom_1c_id, "characteristics": ", ".join(per_id),
                   "attributes": ", ".join(attributes.mapped("name"))}
         mode = self.env.company.ecom_1c_match_by
+        shared = {article_key(articles.get(full_id)) for full_id in per_id}
+        if len(per_id) > 1 and len(shared) == 1 and None not in shared:
+            values["article"] = articles[next(iter(per_id))]
+            if mode in ("barcode", "article_barcode"):
+                return self.env._(
+                    "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's "
+                    "variants are made in Odoo by its attributes %(attributes)s, and no code bound them to its "
+                    "variants; 1C gives them all one article, «%(article)s», which tells none apart: to have 1C price "
+                    "and stock them, give each variant the barcode its characteristic has in 1C (one no other product "
+                    "of the store or of 1C's file has: the next exchange naming the characteristic binds them), "
+                    "making by the product's attributes the variants it lacks, or give each variant the 1C id of its "
+                    "characteristic («product id#characteristic id»)", **values)
+            return self.env._(
+                "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's "
+                "variants are made in Odoo by its attributes %(attributes)s; 1C gives them all one article, "
+                "«%(article)s», which tells none apart, their barcodes do: to have 1C price and stock them, have the "
+                "store's products matched by barcode (Settings, Exchange with 1C: «Match the store's products not yet "
+                "bound to 1C by»: «Barcode» or «Article, then barcode») and give each variant the barcode its "
+                "characteristic has in 1C (one no other product of the store or of 1C's file has: the next exchange "
+                "naming the characteristic binds them), making by the product's attributes the variants it lacks, or "
+                "give each variant the 1C id of its characteristic («product id#characteristic id»)", **values)
         if mode == "none":
             return self.env._(
                 "%(product)s (1C id %(id)s): its characteristics %(characteristics)s were skipped: the product's "

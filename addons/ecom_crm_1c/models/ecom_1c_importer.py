@@ -3,6 +3,7 @@ from collections import defaultdict
 from contextlib import closing
 from itertools import islice
 
+from psycopg2 import errors as pg_errors
 from psycopg2.pool import PoolError
 
 from odoo import _, api, models, sql_db, tools
@@ -290,13 +291,27 @@ class Ecom1cImporter(models.AbstractModel):
            own, whose snapshot is taken now, after the lock: it sees every use there can be, and this
            transaction's own rows are the check above's.
 
-        The rows stay locked until the exchange's step commits: the duplicates replaced are archived by then."""
+        The rows stay locked until the exchange's step commits: the duplicates replaced are archived by then.
+
+        A duplicate locked by a transaction that goes on (someone saving the product, a long job writing it) fails
+        Odoo's every try: the error names the duplicates (``ecom_1c_locked``: [(name, 1C id)]), so that 1C hears
+        that product is locked in Odoo and to send the file again
+        (:meth:`..controllers.exchange.ExchangeController._concurrency_message`), not that another request of
+        its session was stored. The swap is not skipped instead: its duplicate would take 1C's characteristics
+        as its variants in this very step (:meth:`_ensure_variants`), never to give way to the store's product."""
         if not unused:
             return {}
-        self.env.cr.execute(SQL("""
-            SELECT pt.id FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
-             WHERE pt.id = ANY(%s) ORDER BY pt.id FOR UPDATE OF pt, pp NOWAIT
-        """, list(unused)))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL("""
+                    SELECT pt.id FROM product_template pt JOIN product_product pp ON pp.product_tmpl_id = pt.id
+                     WHERE pt.id = ANY(%s) ORDER BY pt.id FOR UPDATE OF pt, pp NOWAIT
+                """, list(unused)))
+        except pg_errors.LockNotAvailable as error:
+            # rolled back to the savepoint: the transaction reads on (the retry rolls it back whole)
+            error.ecom_1c_locked = [(template.name, template.ecom_1c_id) for template in self.env[
+                "product.template"].with_context(active_test=False).browse(sorted(unused))]
+            raise
         try:
             fresh = sql_db.db_connect(self.env.cr.dbname).cursor()
         except PoolError as error:  # the worker's connections all busy (db_maxconn): nothing applied, 1C is told

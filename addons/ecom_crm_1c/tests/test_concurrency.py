@@ -1276,6 +1276,34 @@ class TestDuplicateSwapConcurrency(ConcurrencyCase):
         self.assertEqual(counts["warnings"], [self.in_use()])
         self.assertTrue(self.committed(lambda env: env["product.template"].browse(self.ids.duplicate).active))
 
+    def test_a_duplicate_held_by_a_transaction_that_goes_on_is_named_to_1c(self):
+        """Someone saving the duplicate (its row written, not committed) while the offers are imported: the step
+        fails to lock it at once, as on each of Odoo's tries while the save goes on; past them, 1C hears that this
+        product is locked in Odoo and to send the file again, not that another request of its session was stored.
+        Nothing of the step applied: the duplicate stays 1C's, the store's product unbound."""
+        def saving(env):
+            env["product.template"].browse(self.ids.duplicate).write({"description_sale": "Правка продавца"})
+            env.flush_all()
+
+        outcome = self.beside_uncommitted(saving, self.offers)
+        error = outcome.get("error")
+        self.assertIsInstance(error, psycopg2.errors.LockNotAvailable, outcome.get("result"))
+        self.assertEqual(error.ecom_1c_locked, [("Футболка хлопковая", self.GUID)])
+        russian = self.env(context={"lang": "ru_RU"})
+        self.assertEqual(ExchangeController._concurrency_message(russian, error), (
+            f"товар «Футболка хлопковая» (ид. 1С {self.GUID}), созданный обменом, заблокирован в Odoo (его или "
+            "документ с ним сейчас сохраняют), и товар магазина не может его заменить: ничего из этого шага не "
+            "применено, отправьте файл ещё раз"))
+        self.assertEqual(ExchangeController._concurrency_message(russian, psycopg2.errors.SerializationFailure()),
+                         "другой запрос этого сеанса обмена ещё сохранялся: отправьте этот запрос снова")
+        self.assertEqual(self.committed(lambda env: (
+            env["product.template"].browse(self.ids.duplicate).active,
+            env["product.template"].browse(self.ids.duplicate).ecom_1c_id,
+            env["product.template"].browse(self.ids.shirt).ecom_1c_id)), (True, self.GUID, False))
+        # the save committed, the exchange run again swaps
+        counts = self.committed(self.offers)
+        self.assertEqual((counts["archived"], counts["warnings"]), (1, []))
+
     def test_a_quotation_begun_before_the_swap_commits_fails_to_serialise(self):
         """The other way round: the exchange swapped (the duplicate archived, not committed yet) when the
         salesperson's transaction, begun before, adds the duplicate: its foreign key check waits for the

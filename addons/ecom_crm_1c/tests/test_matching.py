@@ -79,10 +79,16 @@ class TestMatching(BaseCase):
             self.assertEqual(article_key(typed), latin, typed)
         self.assertEqual(article_key("АВЕКМНОРСТХУ"), article_key("abekmhopctxy"))
         self.assertEqual(article_key("авекмнорстху"), "abekmhopctxy")
+        # Ukrainian, Belarusian and Kazakh «І», Serbian «Ј» and «Ѕ», Kurdish «Ԛ» and «Ԝ», of either case
+        self.assertEqual(article_key("ІЈЅԚԜ-іјѕԛԝ"), article_key("IJSQW-ijsqw"))
+        self.assertEqual(article_key("ІР-100"), article_key("IP-100"))
+        # the palochka is no look-alike: folded as «i», two Cyrillic articles («І-1», «Ӏ-1») would be one
+        self.assertNotEqual(article_key("Ӏ-1"), article_key("I-1"))
+        self.assertNotEqual(article_key("Ӏ-1"), article_key("І-1"))
         self.assertEqual(article_key("Чаи\u0306-1"), article_key("ЧАЙ-1"))
         self.assertEqual(article_key("ЁЖ-1"), "ёж-1")
         # two Cyrillic articles stay two, two Latin ones too: only a Cyrillic and a Latin spelling are one
-        cyrillic = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+        cyrillic = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐЈЅЉЊЋЂЏҚҢӘӨҮҰҺӀԚԜ"
         self.assertEqual(len({article_key(letter) for letter in cyrillic}), len(cyrillic))
         self.assertEqual(len({article_key(chr(letter)) for letter in range(ord("A"), ord("Z") + 1)}), 26)
         self.assertNotEqual(article_key("AB 100"), article_key("AB-100"))

@@ -26,6 +26,7 @@ from .test_bound_by_template import catalog, offers
 GUID = "7b1c0f00-0000-4000-8000-00000000c001"
 OTHER = "7b1c0f00-0000-4000-8000-00000000c002"
 THIRD = "7b1c0f00-0000-4000-8000-00000000c003"
+FOURTH = "7b1c0f00-0000-4000-8000-00000000c004"
 
 
 def catalog_204(product_id, name, characteristics):
@@ -135,16 +136,19 @@ class TestStoreProductsBound(ImporterCase):
 
     def test_bound_by_an_article_typed_with_cyrillic_look_alikes(self):
         """1C's article «АВ–100» typed in Cyrillic with an en dash is the store site's Latin «AB-100»; a full-width
-        «ＫＴ－５» is «KT-5». Two store products of one look (one Latin, one Cyrillic) bind neither, said."""
+        «ＫＴ－５» is «KT-5», «ІР-100» typed on a Ukrainian layout (its «І») the site's «IP-100». Two store products
+        of one look (one Latin, one Cyrillic) bind neither, said."""
         ab = self.store_product("Кабель", article="AB-100")
         kt = self.store_product("Кабель КТ", article="kt\u20115")
+        ip = self.store_product("Кабель IP", article="IP-100")
         twin_latin = self.store_product("Розетка", article="PC-1")
         twin_cyrillic = self.store_product("Розетка (копия)", article="РС-1")
         counts = self.importer._import_catalog(catalog((GUID, "Кабель 1С", "АВ\u2013100", None),
                                                        (OTHER, "Кабель КТ 1С", "ＫＴ－５", None),
-                                                       (THIRD, "Розетка 1С", "PC-1", None)))
-        self.assertEqual((ab.ecom_1c_id, kt.ecom_1c_id), (GUID, OTHER))
-        self.assertEqual((counts["created"], counts["bound_article"]), (1, 2))
+                                                       (THIRD, "Розетка 1С", "PC-1", None),
+                                                       (FOURTH, "Кабель IP 1С", "ІР-100", None)))
+        self.assertEqual((ab.ecom_1c_id, kt.ecom_1c_id, ip.ecom_1c_id), (GUID, OTHER, FOURTH))
+        self.assertEqual((counts["created"], counts["bound_article"]), (1, 3))
         self.assertEqual(ab.default_code, "АВ\u2013100", "1C's article as 1C writes it, as any bound product's")
         self.assertFalse(any((twin_latin | twin_cyrillic).mapped("ecom_1c_id")))
         self.assertEqual(counts["warnings"], [
@@ -241,7 +245,7 @@ class TestStoreProductsBound(ImporterCase):
             "Б-130001", "б-130001", "02.03.04-БР-Т", " Арт\u00a0\u00a0Ё-1\t", "ЇҚҰ-2", "SH-10", "АВ-100", "AB-100",
             "авекмнорстху АВЕКМНОРСТХУ", "IİıI-1", "ÄÖÜß-ẞ", "ΣΑΒ-ς", "Ǆ-ǅ-ǆ", "ＡＢ－１００", "Чаи\u0306-й",
             "A\u2010B\u2011C\u2012D\u2013E\u2014F\u2015G\u2212H\ufe63I\uff0dJ\u207bK\u208bL", "x\u3000y\u2009\u2009z",
-            "Ⅻⅰ㎏½", "Ω\u2126K\u212a", "ﬁ-ﬀ", "\u00ad-\u200b", "Ꭰ-ꭰ", "ႠႡ-ⴀ", "Ա-ա", "ǈ", "",
+            "Ⅻⅰ㎏½", "Ω\u2126K\u212a", "ﬁ-ﬀ", "\u00ad-\u200b", "Ꭰ-ꭰ", "ႠႡ-ⴀ", "Ա-ա", "ǈ", "ІЈЅԚԜ-іјѕԛԝ-Ӏӏ", "",
         ]
         barcodes = ["4600\u00a00000 0001\u20092", "012345678905", "0012345678905", "00012345678905", "46000012",
                     "4600001", "ABC-0012345678905", "\uff14\uff16\uff10\uff10\uff10\uff10\uff10\uff11",
@@ -513,6 +517,37 @@ class TestStoreProductsBound(ImporterCase):
             "артикулу или штрихкоду (Настройки, Обмен с 1С: «Сопоставлять товары магазина, ещё не связанные с 1С, "
             "по») и укажите каждому варианту артикул или штрихкод его характеристики в 1С"])
         self.assertEqual(shirt.product_variant_ids.mapped("ecom_1c_id"), [False, False])
+        # 1C gives every characteristic its product's article (1C:УНФ): no article tells the sizes apart, the
+        # barcode does; matching by article alone, the advice is to match by barcode
+        shared = ((f"{GUID}#s", "TS-100", "4600000000111", "S", 500),
+                  (f"{GUID}#m", "TS\u2013100", "4600000000128", "M", 500))
+        counts = russian._import_offers(coded_offers(*shared))
+        self.assertEqual(counts["warnings"], [
+            f"Товар Футболка (ид. 1С {GUID}): его характеристики {GUID}#s, {GUID}#m пропущены: варианты товара "
+            "созданы в Odoo по его атрибутам Размер магазина; в 1С у всех них один артикул, «TS-100», по которому их "
+            "не различить, различает их штрихкод: чтобы 1С передавала их цены и остатки, включите сопоставление "
+            "товаров магазина по штрихкоду (Настройки, Обмен с 1С: «Сопоставлять товары магазина, ещё не связанные "
+            "с 1С, по»: «Штрихкоду» или «Артикулу, затем штрихкоду») и укажите каждому варианту штрихкод его "
+            "характеристики в 1С (такой, которого нет ни у другого товара магазина, ни у другого товара файла 1С: "
+            "следующий обмен с этой характеристикой привяжет их), создав по атрибутам товара недостающие варианты, "
+            "или укажите каждому варианту ид. 1С его характеристики («ид. товара#ид. характеристики»)"])
+        self.env.company.ecom_1c_match_by = "article"
+        self.assertEqual(russian._import_offers(coded_offers(*shared))["warnings"], counts["warnings"])
+        self.env.company.ecom_1c_match_by = "article_barcode"
+        counts = russian._import_offers(coded_offers(*shared))
+        self.assertEqual(counts["warnings"], [
+            f"Товар Футболка (ид. 1С {GUID}): его характеристики {GUID}#s, {GUID}#m пропущены: варианты товара "
+            "созданы в Odoo по его атрибутам Размер магазина, и ни один код не привязал к ним характеристики; в 1С у "
+            "всех них один артикул, «TS-100», по которому их не различить: чтобы 1С передавала их цены и остатки, "
+            "укажите каждому варианту штрихкод его характеристики в 1С (такой, которого нет ни у другого товара "
+            "магазина, ни у другого товара файла 1С: следующий обмен с этой характеристикой привяжет их), создав по "
+            "атрибутам товара недостающие варианты, или укажите каждому варианту ид. 1С его характеристики («ид. "
+            "товара#ид. характеристики»)"])
+        # the store's sizes given those barcodes, the next offers bind them
+        small, medium = shirt.product_variant_ids
+        small.barcode, medium.barcode = "4600000000111", "4600000000128"
+        counts = russian._import_offers(coded_offers(*shared))
+        self.assertEqual((small.ecom_1c_id, medium.ecom_1c_id, counts["warnings"]), (f"{GUID}#s", f"{GUID}#m", []))
 
     def test_a_product_showing_one_variant_of_archived_sizes(self):
         """The store retired a size of its shirt (archived): the shirt shows one variant, and is the 1C product of its

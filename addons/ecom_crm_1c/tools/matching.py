@@ -48,12 +48,15 @@ UNMATCHED = "unmatched"  # some characteristics of the 1C product (with a code) 
 SPACES = "".join(char for char in map(chr, range(0x3001)) if char.isspace())
 
 
-# the Cyrillic letters 1C users type for the Latin ones they look like (a Russian keyboard layout left on), in
-# articles the store's site has in Latin, or the reverse: compared as that Latin letter, of either case (an
-# article's case does not count). Two Cyrillic articles stay two (no two of these fold to one letter): only a
-# Cyrillic and a Latin spelling of one article are one
+# the Cyrillic letters 1C users type for the Latin ones they look like (a Russian, Ukrainian, Kazakh or Serbian
+# keyboard layout left on: «І» of the Ukrainian, Belarusian and Kazakh ones, «Ј» and «Ѕ» of the Serbian and
+# Macedonian ones; Kurdish «Ԛ» and «Ԝ»), in articles the store's site has in Latin, or the reverse: compared as
+# that Latin letter, of either case (an article's case does not count). Two Cyrillic articles stay two (no two of
+# these fold to one letter): only a Cyrillic and a Latin spelling of one article are one. Not the palochka «Ӏ»
+# (Caucasian languages, on no common layout; typed as a Latin «I» or a «1» rather than for one): folded as «i»,
+# it would make one of two Cyrillic articles differing by «І» and «Ӏ»
 LOOKALIKES = {"А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t",
-              "Х": "x", "У": "y"}
+              "Х": "x", "У": "y", "І": "i", "Ј": "j", "Ѕ": "s", "Ԛ": "q", "Ԝ": "w"}
 # the dashes typed for a hyphen (a word processor's en dash, a spreadsheet's minus sign): compared as «-»; the
 # full-width, small, superscript and subscript ones are these or «-» once NFKC-normalized
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
