@@ -78,9 +78,9 @@ class TestImportSteps(ProtocolCase):
         seen = []
         original = ecom_1c_import_catalog.Ecom1cImportCatalog._import_products
 
-        def spy(importer, chunk, catalog_id, counts, file_codes=None):
+        def spy(importer, chunk, catalog_id, counts, *args, **kwargs):
             seen.append([p["id"] for p in chunk])
-            return original(importer, chunk, catalog_id, counts, file_codes)
+            return original(importer, chunk, catalog_id, counts, *args, **kwargs)
 
         # every step runs out of time after its first batch of 10 products
         with patch.object(ecom_1c_importer, "BATCH", 10), \
@@ -104,11 +104,11 @@ class TestImportSteps(ProtocolCase):
         original = ecom_1c_import_catalog.Ecom1cImportCatalog._import_products
         calls = []
 
-        def dies_in_second_step(importer, chunk, catalog_id, counts, file_codes=None):
+        def dies_in_second_step(importer, chunk, catalog_id, counts, *args, **kwargs):
             calls.append(chunk[0]["id"])
             if len(calls) == 2:
                 raise MemoryError("killed")
-            return original(importer, chunk, catalog_id, counts, file_codes)
+            return original(importer, chunk, catalog_id, counts, *args, **kwargs)
 
         with patch.object(ecom_1c_importer, "BATCH", 10), \
                 patch.object(ecom_1c_import_catalog.Ecom1cImportCatalog, "_import_products", dies_in_second_step), \

@@ -293,11 +293,11 @@ class TestRobustness(ProtocolCase):
         original = type(self.env["ecom.1c.importer"])._import_products
         calls = []
 
-        def dies_on_second_batch(importer, chunk, catalog_id, counts):
+        def dies_on_second_batch(importer, chunk, catalog_id, counts, *args, **kwargs):
             calls.append(len(chunk))
             if len(calls) == 2:
                 raise MemoryError("killed")  # the worker dies in the middle of the file
-            return original(importer, chunk, catalog_id, counts)
+            return original(importer, chunk, catalog_id, counts, *args, **kwargs)
 
         with patch.object(ecom_1c_importer, "BATCH", 10), \
                 patch.object(type(self.env["ecom.1c.importer"]), "_import_products", dies_on_second_batch):
