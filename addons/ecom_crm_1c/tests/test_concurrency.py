@@ -1209,10 +1209,12 @@ class TestDuplicateSwapConcurrency(ConcurrencyCase):
                                                     "ecom_1c_made": True, "ecom_1c_catalog_id": "c207"})
         duplicate.product_variant_id.ecom_1c_id = self.GUID
         partner = env["res.partner"].create({"name": "Покупатель (конкурентный тест)"})
-        env.cr.execute("SELECT COALESCE(max(id), 0) FROM ecom_1c_price_type")
+        env.cr.execute("SELECT (SELECT COALESCE(max(id), 0) FROM ecom_1c_price_type),"
+                       "       (SELECT COALESCE(max(id), 0) FROM product_attribute)")
+        price_types, attributes = env.cr.fetchone()
         return SimpleNamespace(attribute=size.id, shirt=shirt.id, duplicate=duplicate.id,
                                variant=duplicate.product_variant_id.id, partner=partner.id,
-                               price_types=env.cr.fetchone()[0])
+                               price_types=price_types, attributes=attributes)
 
     def remove(self, env):
         ids = self.ids
@@ -1220,7 +1222,8 @@ class TestDuplicateSwapConcurrency(ConcurrencyCase):
         orders._action_cancel()
         orders.unlink()
         env["product.template"].with_context(active_test=False).browse([ids.shirt, ids.duplicate]).unlink()
-        env["product.attribute"].browse(ids.attribute).unlink()
+        # the size attribute of the test, and the one a committed import made of 1C's characteristics
+        env["product.attribute"].search(["|", ("id", "=", ids.attribute), ("id", ">", ids.attributes)]).unlink()
         env["res.partner"].browse(ids.partner).unlink()
         env["ecom.1c.price.type"].search([("id", ">", ids.price_types)]).unlink()
 
