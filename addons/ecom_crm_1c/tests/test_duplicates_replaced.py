@@ -255,12 +255,7 @@ class TestDuplicatesReplaced(ImporterCase):
         vendor = self.env["res.partner"].create({"name": "Фабрика"})
         self.env["product.supplierinfo"].create({"partner_id": vendor.id, "product_tmpl_id": duplicate.id,
                                                  "price": 500})
-        for variant, code in zip(self.shirt.product_variant_ids.sorted("id"), ("T2-S", "T2-M", "T2-L"), strict=True):
-            variant.default_code = code
-        counts = self.importer._import_offers(offers_207(*[(c, f"T2-{s}", s, p, q, other)
-                                                           for c, _a, s, p, q in SIZES]))
-        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
-                         (False, True, other, []))
+        self.offers_of_other_product("T2", other, duplicate)
 
     def test_a_duplicate_stocked_already_stays(self):
         """Odoo's inventory installed: the duplicate counted in a warehouse (an inventory adjustment, a stock move)
@@ -282,6 +277,19 @@ class TestDuplicatesReplaced(ImporterCase):
             "\\(article «TS-S», article «ts-m», article «TS-L»\\): it is a product the exchange made that is in use "
             "already \\(a record of «(Stock Move|Product Moves \\(Stock Move Line\\)|Quants)» refers to it\\), not "
             "replaced"))
+
+    def offers_of_other_product(self, prefix, guid, duplicate):
+        """The store's sizes given the articles «<prefix>-S/M/L», 1C's offers of product ``guid`` naming them: the
+        counts, once checked that its ``duplicate`` in use stayed (active, its 1C id) and the store's product took
+        nothing."""
+        for variant, code in zip(self.shirt.product_variant_ids.sorted("id"), (f"{prefix}-S", f"{prefix}-M",
+                                                                              f"{prefix}-L"), strict=True):
+            variant.default_code = code
+        counts = self.importer._import_offers(offers_207(*[(c, f"{prefix}-{s}", s, p, q, guid)
+                                                           for c, _a, s, p, q in SIZES]))
+        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
+                         (False, True, guid, []))
+        return counts
 
     def in_use_warning(self, use, guid=GUID, articles=("TS-S", "ts-m", "TS-L")):
         codes = ", ".join(f"article «{article}»" for article in articles)
@@ -311,12 +319,7 @@ class TestDuplicatesReplaced(ImporterCase):
         customer = self.env["res.partner"].create({"name": "Покупатель"})
         self.env["ecom.scoring.outcome"].create({"partner_id": customer.id, "outcome": "declined",
                                                  "product_id": duplicate.product_variant_id.id})
-        for variant, code in zip(self.shirt.product_variant_ids.sorted("id"), ("T3-S", "T3-M", "T3-L"), strict=True):
-            variant.default_code = code
-        counts = self.importer._import_offers(offers_207(*[(c, f"T3-{s}", s, p, q, other)
-                                                           for c, _a, s, p, q in SIZES]))
-        self.assertEqual((self.shirt.ecom_1c_id, duplicate.active, duplicate.ecom_1c_id, counts["notes"]),
-                         (False, True, other, []))
+        counts = self.offers_of_other_product("T3", other, duplicate)
         self.assertIn(self.in_use_warning("Outcome of a scheduled contact", other, ("T3-S", "T3-M", "T3-L")),
                       counts["warnings"])
 
