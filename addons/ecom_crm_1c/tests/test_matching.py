@@ -110,6 +110,15 @@ class TestMatching(BaseCase):
         self.assertEqual(reasons(plan), [("g1", ARTICLE, "АВ-100", SEVERAL_STORE),
                                          ("g1", BARCODE, "00012345678905", SEVERAL_STORE)])
 
+    def test_the_store_products_of_one_code_named_in_the_order_the_store_made_them(self):
+        """The names a refusal lists come in the order of the store's variants, whatever order the database
+        returned the candidates in (its order is no order: the exchange's log would differ from run to run)."""
+        for candidates in ([store(1, article="PC-1"), store(2, article="РС-1")],
+                           [store(2, article="РС-1"), store(1, article="PC-1")]):
+            plan = plan_bindings([("g1", "PC-1", None)], candidates, ARTICLE)
+            self.assertEqual([(r.reason, r.others) for r in plan.refusals],
+                             [(SEVERAL_STORE, ("Товар 1", "Товар 2"))])
+
     def test_a_file_s_codes_named_twice_in_two_spellings(self):
         """The codes several 1C products of a file name are compared by the same keys."""
         products = [("g1", "АВ-1", "012345678905"), ("g2", "AB\u20131", "0012345678905"), ("g3", "AB-2", None)]

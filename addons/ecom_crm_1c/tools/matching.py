@@ -188,8 +188,10 @@ def plan_bindings(wanted, candidates, mode, known_templates=None, batch_ids=(), 
     product of several variants by), unused yet. Its characteristics bind variants of the store's product as a
     product Odoo does not know would, the store's template takes its id instead (``Plan.replaced``), when every
     one of them that has a code in ``wanted`` binds a variant of that one template; else none does, and the
-    duplicate stays (``Plan.kept``)."""
+    duplicate stays (``Plan.kept``). Candidates are taken in the order of their variants' ids, whatever order the
+    database returned them in: the names a refusal lists come in the order the store made the products."""
     known_templates = known_templates or {}
+    candidates = sorted(candidates, key=lambda candidate: candidate.variant)
     plan = Plan()
     refused = defaultdict(list)
     taken = {}  # variant id: the 1C id it was bound to in this batch
