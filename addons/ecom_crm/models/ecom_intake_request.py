@@ -9,22 +9,13 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL, str2bool
 
 from ..tools.intake import CLICK_ID_TYPES, CLICK_IDS, storable
-from ..tools.intake_queue import AFTER_ANSWER_BATCH, GATHER_SECONDS, BusyMemory, QueueOps, QueuePass
+from ..tools.intake_queue import AFTER_ANSWER_BATCH, GATHER_SECONDS, QueueOps, QueuePass
 
 _logger = logging.getLogger(__name__)
 # the advisory lock of the intake queue (any constant unique to this use)
 QUEUE_LOCK = 0x1EC0_1A4E
 # the advisory lock of the one worker that waits for a batch to gather (see QueuePass.gather_more)
 GATHER_LOCK = 0x1EC0_1A4F
-# when this process's workers last found each database's queue taken
-BUSY = BusyMemory()
-
-
-def queue_recently_busy(dbname):
-    """Whether a worker of this process found the queue of ``dbname`` taken an instant ago (no
-    need to open a cursor to find it taken again)."""
-    return BUSY.recently(dbname)
-
 
 class JournalQueueOps(QueueOps):
     """What a pass over the queue (tools/intake_queue.py) does to the database, on ``journal``'s cursor."""
@@ -67,6 +58,12 @@ class JournalQueueOps(QueueOps):
 
     def wake_processor(self):
         self.journal._wake_processor(always=True)
+
+    def waiting(self):
+        # no row lock: a request another processor has in hand counts too, and the pass then finds
+        # the queue taken by it and leaves (a lock here could fail on a row it has just committed)
+        self.cr.execute("SELECT 1 FROM ecom_intake_request WHERE state = 'pending' LIMIT 1")
+        return bool(self.cr.fetchone())
 
 
 # what became of a request offered to the journal (see _enqueue)
@@ -377,7 +374,7 @@ class EcomIntakeRequest(models.Model):
         """Process the queue in batches, committing each, until empty or ``budget`` seconds passed;
         returns how many requests were processed. The scheduling is QueuePass's (see
         tools/intake_queue.py for ``wait``, ``yield_to_traffic`` and ``gather``)."""
-        return QueuePass(JournalQueueOps(self), self.env.cr.dbname, BUSY, batch=batch, budget=budget,
+        return QueuePass(JournalQueueOps(self), batch=batch, budget=budget,
                          auto_commit=auto_commit, wait=wait, yield_to_traffic=yield_to_traffic, gather=gather,
                          retryable=(OperationalError,)).run()
 
@@ -405,9 +402,6 @@ class EcomIntakeRequest(models.Model):
         the workers are not niced like the cron worker, so under load requests become leads while
         they keep coming, not after the burst."""
         if not self._process_after_answer_enabled():
-            return 0
-        if BUSY.recently(self.env.cr.dbname):
-            # another worker held the queue an instant ago: it will see this request before it stops
             return 0
         budget = self.env["ir.config_parameter"].sudo().get_param("ecom_crm.intake_process_seconds", "10")
         return self._process_queue(batch=AFTER_ANSWER_BATCH, budget=float(budget or 10), wait=False,

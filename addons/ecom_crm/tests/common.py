@@ -19,8 +19,6 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tools.misc import file_path
 from odoo.tools.translate import trans_export
 
-from ..models import ecom_intake_request as journal_module
-
 URL = "/ecom_crm/api/v1/requests"
 
 
@@ -244,16 +242,12 @@ class IntakeCase(HttpCase):
 
     @contextmanager
     def another_worker(self):
-        """A second connection to the test database, as another worker's: its locks are real. This
-        process's memory of a queue found busy is forgotten before and after."""
-        dbname = self.env.cr.dbname
-        journal_module.BUSY.forget(dbname)
-        other = sql_db.db_connect(dbname).cursor()
+        """A second connection to the test database, as another worker's: its locks are real."""
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
         try:
             yield other
         finally:
             other.close()
-            journal_module.BUSY.forget(dbname)
 
 
 def load_migration(version, script="pre-migrate"):

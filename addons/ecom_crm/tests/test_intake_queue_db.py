@@ -9,10 +9,9 @@ from psycopg2.errors import SerializationFailure
 from odoo import sql_db
 from odoo.tests import new_test_user, tagged
 
-from ..models import ecom_intake_request as journal_module
 from ..models.ecom_intake_request import GATHER_LOCK, QUEUE_LOCK, JournalQueueOps
 from ..tools.intake import validate_request
-from ..tools.intake_queue import AFTER_ANSWER_BATCH, BUSY_SKIP_SECONDS, QueuePass
+from ..tools.intake_queue import AFTER_ANSWER_BATCH, HAND_OVER_SECONDS, QueuePass
 from .common import URL, IntakeCase
 
 
@@ -151,26 +150,23 @@ class TestQueueProcessing(IntakeCase):
 
     def queue_pass(self, journal, sleep=None):
         """A pass over the queue on ``journal``'s cursor, as a worker after its answer runs it."""
-        return QueuePass(JournalQueueOps(journal), journal.env.cr.dbname, journal_module.BUSY, wait=False,
-                         sleep=sleep or (lambda seconds: None))
+        return QueuePass(JournalQueueOps(journal), wait=False, sleep=sleep or (lambda seconds: None))
 
     def age_queue(self, seconds):
         self.env.cr.execute("UPDATE ecom_intake_request SET create_date = create_date - make_interval(secs => %s) "
                             "WHERE state = 'pending'", [seconds])
 
     def test_one_worker_gathers_the_others_leave_the_batch_to_it(self):
-        """While a worker waits for a batch to gather, another worker's pass leaves at once (and does
-        not look at the queue for an instant): the waiting one takes its request too."""
+        """While a worker waits for a batch to gather, another worker's pass leaves at once: the
+        waiting one takes its request too."""
         self.post({"phone": "+79160000530"}, wait=False)
         Journal = self.env["ecom.intake.request"]
-        dbname = self.env.cr.dbname
         with self.another_worker() as other:
             other.execute("SELECT pg_advisory_lock(%s)", [GATHER_LOCK])
             with self.registry.cursor() as cr:
                 self.assertFalse(self.queue_pass(Journal.with_env(Journal.env(cr=cr))).gather_more(0.01),
                                  "another worker waits")
             self.assertEqual(Journal._process_queue(batch=100, auto_commit=False, wait=False, gather=0.5), 0)
-            self.assertTrue(journal_module.queue_recently_busy(dbname))
             other.execute("SELECT pg_advisory_unlock(%s)", [GATHER_LOCK])
             with self.registry.cursor() as cr:
                 self.assertTrue(self.queue_pass(Journal.with_env(Journal.env(cr=cr))).gather_more(0.01))
@@ -195,7 +191,6 @@ class TestQueueProcessing(IntakeCase):
             batches.append(len(journal))
             return process(journal)
 
-        journal_module.BUSY.forget(self.env.cr.dbname)
         with self.registry.cursor() as cr, patch.object(type(Journal), "_process", spy):
             self.assertEqual(Journal.with_env(Journal.env(cr=cr))._process_after_answer(), 250)
         self.assertEqual(batches, [AFTER_ANSWER_BATCH, 50])
@@ -203,21 +198,17 @@ class TestQueueProcessing(IntakeCase):
 
     def test_hand_over_sees_whether_another_worker_took_the_queue(self):
         Journal = self.env["ecom.intake.request"]
-        dbname = self.env.cr.dbname
         with self.another_worker() as other:
             other.execute("SELECT pg_advisory_lock(%s)", [QUEUE_LOCK])
             slept = []
             with self.registry.cursor() as cr:
                 self.assertTrue(self.queue_pass(Journal.with_env(Journal.env(cr=cr)), sleep=slept.append).hand_over(),
                                 "taken by the other worker")
-            self.assertEqual(slept, [BUSY_SKIP_SECONDS * 1.5])
-            self.assertTrue(journal_module.queue_recently_busy(dbname))
-            journal_module.BUSY.forget(dbname)
+            self.assertEqual(slept, [HAND_OVER_SECONDS])
             other.execute("SELECT pg_advisory_unlock(%s)", [QUEUE_LOCK])
             with self.registry.cursor() as cr:
                 self.assertFalse(self.queue_pass(Journal.with_env(Journal.env(cr=cr)), sleep=slept.append).hand_over(),
                                  "nobody took it: kept")
-            self.assertFalse(journal_module.queue_recently_busy(dbname))
 
     def test_a_batch_costs_the_same_queries_whatever_its_size(self):
         """The processing is set-based: a batch of 20 requests (new customers, existing ones, a repeat

@@ -15,10 +15,9 @@ _logger = logging.getLogger(__name__)
 
 # a batch that keeps conflicting with concurrent changes is left pending for a later pass
 MAX_CONFLICTS = 5
-# a worker that found the queue taken does not try again for this long (per database): under load
-# one worker processes, the others only answer. A request answered in that time whose processor
-# stopped meanwhile is taken by the next answer, or by the cron when no request follows.
-BUSY_SKIP_SECONDS = 0.2
+# a pass out of its time while requests keep arriving lets the queue go for this long, for the worker
+# of a later answer to take it (see QueuePass.hand_over)
+HAND_OVER_SECONDS = 0.1
 # a batch of fewer than half the batch size taken by a worker after its answer waits until its
 # oldest request is this old (one worker waits; a lone request waits too): a batch's fixed cost
 # (the ORM's reads, the customers' and open leads' searches, the commit) is then shared by more
@@ -40,7 +39,8 @@ class QueueOps:
     queue; ``traffic_ongoing()``: whether a request arrived within the last second and waits;
     ``try_gather_lock()`` / ``release_gather_lock()``: the lock of the one worker that waits for a
     batch to gather (held across transactions); ``wake_processor()``: have the cron look at the
-    queue soon.
+    queue soon; ``waiting()``: whether a request waits, seen as of now (the first statement of a
+    transaction begun after the queue was let go).
     """
 
     def lock_queue(self):
@@ -70,24 +70,8 @@ class QueueOps:
     def wake_processor(self):
         raise NotImplementedError
 
-
-class BusyMemory:
-    """When this process last found a database's queue taken: for an instant its workers do not
-    open a cursor to find it taken again (the worker holding it sees their requests)."""
-
-    def __init__(self, skip_seconds=BUSY_SKIP_SECONDS, clock=time.monotonic):
-        self.skip_seconds = skip_seconds
-        self.clock = clock
-        self._at = {}
-
-    def mark(self, dbname):
-        self._at[dbname] = self.clock()
-
-    def forget(self, dbname):
-        self._at.pop(dbname, None)
-
-    def recently(self, dbname):
-        return self.clock() - self._at.get(dbname, float("-inf")) < self.skip_seconds
+    def waiting(self):
+        raise NotImplementedError
 
 
 class QueuePass:
@@ -95,7 +79,8 @@ class QueuePass:
     is empty or the ``budget`` (seconds) is spent; :meth:`run` returns how many were processed.
 
     - ``wait``: when another processor holds the queue, wait for it (the cron) or give up at once
-      (an HTTP worker after its answer: the holder sees its request before it stops);
+      (an HTTP worker after its answer: the holder sees its request before it stops, as a pass
+      ends only once a look taken after it let the queue go finds nothing waiting);
     - out of time while requests keep arriving, a pass that does not wait hands the queue over to a
       later answer's worker (:meth:`hand_over`), and when they stopped arriving, or nobody took it,
       finishes the queue (up to three times its time) since nobody else would;
@@ -108,11 +93,9 @@ class QueuePass:
       transaction, up to MAX_CONFLICTS times in a row).
     """
 
-    def __init__(self, ops, dbname, busy, *, batch=200, budget=50.0, auto_commit=True, wait=True,
+    def __init__(self, ops, *, batch=200, budget=50.0, auto_commit=True, wait=True,
                  yield_to_traffic=False, gather=0.0, retryable=(), clock=time.monotonic, sleep=time.sleep):
         self.ops = ops
-        self.dbname = dbname
-        self.busy = busy
         self.batch = batch
         self.budget = budget
         self.auto_commit = auto_commit
@@ -127,7 +110,6 @@ class QueuePass:
         ops = self.ops
         started = self.clock()
         processed = 0
-        looked_again = False
         handed_over = False  # out of time while requests arrive, the queue was offered to the others
         gathered = False  # this worker waited for a batch: the others left it to us, we must take it
         conflicts = 0
@@ -149,7 +131,6 @@ class QueuePass:
                     self.sleep(0.05)
                     continue
                 if not self.wait or not self.auto_commit or self.yield_to_traffic:
-                    self.busy.mark(self.dbname)
                     break  # the processor holding the queue sees our requests: it looks again before it stops
                 ops.rollback()
                 self.sleep(0.2)
@@ -162,19 +143,22 @@ class QueuePass:
                 if self.gather_more(self.gather - float(rows[0][1])):
                     gathered = True
                     continue
-                self.busy.mark(self.dbname)
                 if self.auto_commit:
                     ops.commit()
                 break  # another worker is gathering this batch
             if not ids:
-                if looked_again or not self.auto_commit:
+                if not self.auto_commit:
                     break
-                # once more in a new transaction: a request committed after this one began may have
-                # found the queue taken and left it to us
+                # The queue is let go, then looked at once more. A request committed while we held
+                # it, whose worker found it taken and left it to us, may be after this transaction's
+                # snapshot (taken with the lock: Odoo's transactions are REPEATABLE READ), so a look
+                # under the lock cannot promise to see it; a look begun after the release does.
                 ops.commit()
-                looked_again = True
+                if not ops.waiting():
+                    break
+                ops.commit()  # the queue is taken again in a transaction of its own
                 continue
-            looked_again = gathered = False
+            gathered = False
             try:
                 ops.process(ids)
             except self.retryable as error:
@@ -196,15 +180,12 @@ class QueuePass:
     def hand_over(self):
         """Let the queue go to the workers answering requests, and whether one of them took it.
 
-        Those that found it taken an instant ago skip it for the busy memory's time: we look again
-        a little later. If the requests answered meanwhile were the last ones, nobody took it and
-        we keep it (False): otherwise they would wait for the cron's next minute."""
+        A worker answering within HAND_OVER_SECONDS takes it. If the requests answered meanwhile were
+        the last ones, nobody took it and we keep it (False): otherwise they would wait for the
+        cron's next minute."""
         self.ops.commit()
-        self.sleep(self.busy.skip_seconds * 1.5)
-        if self.ops.lock_queue():
-            return False
-        self.busy.mark(self.dbname)
-        return True
+        self.sleep(HAND_OVER_SECONDS)
+        return not self.ops.lock_queue()
 
     def gather_more(self, seconds):
         """Let requests gather for ``seconds`` (at most GATHER_SECONDS), the queue free meanwhile,
