@@ -4,6 +4,7 @@ from odoo import _, api, models
 from odoo.tools import SQL, float_compare, float_round
 
 from ..commerceml import read_catalog_id, read_offer_codes, read_offer_ids, read_offers, sniff
+from ..commerceml.characteristics import split_id
 from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
 from ..commerceml.mapper import price_tiers, sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
@@ -90,7 +91,9 @@ class Ecom1cImportOffers(models.AbstractModel):
             if "stock.quant" in self.env:  # Odoo's inventory is installed: 1C's stock goes there too
                 self._import_stock(chunk, variants, warehouses, counts)
 
-        self._apply_in_steps(offers(), counts, apply, deadline)
+        # a 1C product's characteristics in one batch: whether the store's product replaces the duplicate
+        # the exchange made is decided on all of them
+        self._apply_in_steps(offers(), counts, apply, deadline, key=lambda offer: split_id(offer["id"])[0])
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
         if counts["done"] and properties:  # a file of the properties alone (3.1 sends them so)

@@ -81,9 +81,24 @@ def product_references(cr, registry):
                  if column not in OWN_PARTS.get(table, ()) and table not in wizards)
 
 
-def batched(iterable, size):
+def batched(iterable, size, key=None, most=None):
+    """Lists of ``size`` items of ``iterable`` (the last one shorter). With ``key``, a list goes on past
+    ``size`` while the next items have its last item's key, up to ``most`` items (``4 × size`` by default):
+    the offers of one 1C product, listed one after another as 1C writes them, fall in one batch, which
+    decides what the product is (:meth:`Ecom1cImporter._replace_duplicates`) and says its refusals once.
+    A list is never shorter than ``size`` but the last, so a short list is the last."""
     iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
+    most = most or 4 * size
+    carried = []
+    while chunk := carried + list(islice(iterator, size - len(carried))):
+        carried = []
+        if key is not None and len(chunk) == size:
+            last = key(chunk[-1])
+            for item in iterator:
+                if len(chunk) >= most or key(item) != last:
+                    carried = [item]
+                    break
+                chunk.append(item)
         yield chunk
 
 
@@ -523,12 +538,13 @@ class Ecom1cImporter(models.AbstractModel):
         return self.env._("1C product %(product)s was not bound to a product of the store %(by)s: %(reason)s",
                           product=refusal.product, by=by, reason=reasons[refusal.reason]())
 
-    def _apply_in_steps(self, items, counts, apply, deadline):
+    def _apply_in_steps(self, items, counts, apply, deadline, key=None):
         """Apply ``items`` in batches, skipping the ``counts["position"]`` first (a previous step
         applied them), until they run out or ``deadline`` (``time.monotonic()``) passes; a later call
         with the returned position goes on from there. Every batch is idempotent, so a step that
-        dies and is rolled back is simply done again."""
-        for chunk in batched(islice(items, counts["position"], None), BATCH):
+        dies and is rolled back is simply done again. ``key``: items of one key one after another stay
+        in one batch (:func:`batched`), and a step ends between two keys."""
+        for chunk in batched(islice(items, counts["position"], None), BATCH, key=key):
             apply(chunk)
             counts["position"] += len(chunk)
             # written: what the ORM cached of this batch is not needed again, and memory stays flat

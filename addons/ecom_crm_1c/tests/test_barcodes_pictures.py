@@ -515,9 +515,11 @@ class TestCharacteristicPictures(ImporterCase):
         self.send("import_files/bp/boots_40.jpg", jpeg("red"))
         self.importer._import_catalog(io.BytesIO(catalog(product(BOOTS, "Ботинки"))))
         self.importer._import_offers(io.BytesIO(offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40"))))
-        broken = offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"]))
+        broken = offers(offer(f"{BOOTS}#40", "Ботинки (40)", "40", pictures=["import_files/bp/boots_40.jpg"])
+                        + offer("bp-00000001-0000-0000-0000-000000000002#1", "Туфли (1)", "1"))
         importer = type(self.importer)
-        # a batch an offer: the picture is written before the break
+        # a batch a product's offers (the next one read to see it is another product's): the picture is written
+        # before the break
         with patch.object(ecom_1c_importer, "BATCH", 1), patch.object(
                 importer, "_write_image", autospec=True, side_effect=importer._write_image) as written:
             with self.assertRaises(UnsafeDocument), self.env.cr.savepoint():

@@ -16,10 +16,13 @@ from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models import ecom_1c_import_offers as offers_module
+from ..models import ecom_1c_importer as importer_module
 from ..models.ecom_1c_importer import product_references
 from .common import ImporterCase, big_catalog, path
 
 GUID = "7b1c0f00-0000-4000-8000-00000000d001"
+OTHER = "7b1c0f00-0000-4000-8000-00000000d002"
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07" '
         'ДатаФормирования="2026-12-07T10:15:00">')
 
@@ -196,6 +199,23 @@ class TestDuplicatesReplaced(ImporterCase):
                       f"characteristics: {GUID}#xl match none of its variants on sale (an archived one binds no "
                       "characteristic); the product the exchange made stays",
                       counts["warnings"])
+
+    def test_a_product_s_characteristics_are_decided_in_one_batch(self):
+        """The offers are imported in batches; a product's characteristics listed across a batch's end stay in
+        that batch: the swap is decided on all of them. Split, the first two (which bind the store's sizes) made
+        the swap, and the third (matching none) was then left out, unpriced and unstocked."""
+        self.patch(importer_module, "BATCH", 2)
+        self.patch(offers_module, "BATCH", 2)
+        self.importer._import_catalog(catalog_207())
+        duplicate = self.duplicate()
+        counts = self.importer._import_offers(offers_207(*SIZES[:2], ("xl", "TS-XL", "XL", 1400, 1),
+                                                         ("z", "Z-1", "M", 100, 1, OTHER)))
+        self.assertFalse(self.shirt.ecom_1c_id)
+        self.assertEqual(len(self.shirt.with_context(active_test=False).product_variant_ids), 3)
+        self.assertEqual((duplicate.active, duplicate.ecom_1c_id, counts["bound_article"]), (True, GUID, 0))
+        self.assertEqual(sorted(duplicate.product_variant_ids.mapped("ecom_1c_id")),
+                         [f"{GUID}#m", f"{GUID}#s", f"{GUID}#xl"])
+        self.assertEqual(counts["position"], 4)
 
     def test_an_archived_size_takes_no_characteristic(self):
         """The store archived its large size: 1C's small and medium replace the duplicate, the archived large keeps

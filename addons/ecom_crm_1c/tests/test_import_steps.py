@@ -7,7 +7,7 @@ from unittest.mock import patch
 
 from PIL import Image
 
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
 from ..models import ecom_1c_import_catalog, ecom_1c_importer
 from .common import ProtocolCase, pictures_in_the_database, read
@@ -151,3 +151,24 @@ class TestImportSteps(ProtocolCase):
         # UTF-8 with a BOM
         cookie = self.upload({"import0_1.xml": b"\xef\xbb\xbf" + utf8.encode("utf-8")})
         self.assertEqual(self.call("import", cookie=cookie, filename="import0_1.xml")[0], "success")
+
+
+@tagged("post_install", "-at_install", "ecom_crm_1c")
+class TestBatches(BaseCase):
+    """The batches items are applied in (:func:`..models.ecom_1c_importer.batched`), without a database."""
+
+    def test_a_key_s_items_stay_in_one_batch(self):
+        batched = ecom_1c_importer.batched
+        offers = ["a#1", "a#2", "a#3", "b#1", "c#1", "c#2", "d#1"]
+
+        def product(offer):
+            return offer.split("#")[0]
+
+        self.assertEqual(list(batched(offers, 2)), [["a#1", "a#2"], ["a#3", "b#1"], ["c#1", "c#2"], ["d#1"]])
+        self.assertEqual(list(batched(offers, 2, key=product)),
+                         [["a#1", "a#2", "a#3"], ["b#1", "c#1", "c#2"], ["d#1"]],
+                         "a batch goes on to its last key's end, never shorter than its size but the last")
+        self.assertEqual(list(batched(["a#1"] * 7, 2, key=product, most=3)),
+                         [["a#1"] * 3, ["a#1"] * 3, ["a#1"]], "up to ``most`` items")
+        self.assertEqual(list(batched([], 2, key=product)), [])
+        self.assertEqual(sum(map(len, batched(offers, 3, key=product))), len(offers), "every item once")
