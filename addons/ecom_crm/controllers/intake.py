@@ -157,7 +157,10 @@ class IntakeController(http.Controller):
             _logger.exception("intake within the call failed: request queued")
             entry = Journal._journal(clean, source, "api", remote_addr, rate_seq=rate_seq)
             Journal._wake_processor()
-            return json_response(202, {"request_id": entry.id, "status": "pending", "replayed": False})
+            response = json_response(202, {"request_id": entry.id, "status": "pending", "replayed": False})
+            if Journal._process_after_answer_enabled():  # as a queued request: where no cron runs too
+                response.call_on_close(functools.partial(process_after_answer, env.cr.dbname))
+            return response
         return json_response(201 if entry.result == "created" else 200, self._answer(entry))
 
     def _replay(self, entry):

@@ -3,7 +3,7 @@ clock, and the decisions a pass takes."""
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.intake_queue import HAND_OVER_SECONDS, MAX_CONFLICTS, QueueOps, QueuePass
+from ..tools.intake_queue import HAND_OVER_SECONDS, MAX_CONFLICTS, MAX_LOOKS, QueueOps, QueuePass
 
 
 class Conflict(Exception):
@@ -90,6 +90,52 @@ class FakeQueue(QueueOps):
         self.woken += 1
 
 
+class SnapshotQueue(FakeQueue):
+    """The queue as PostgreSQL shows it to Odoo's REPEATABLE READ transactions: a transaction sees the
+    requests committed before its first statement. After the pass's operation number ``arrive_after``
+    a request is committed and its worker tries the queue: held by the pass, it leaves the request to
+    it (``left``); free, it takes the queue and the request itself."""
+
+    def __init__(self, clock, arrivals=(), arrive_after=0):
+        super().__init__(clock, arrivals)
+        self.snapshot = None
+        self.operations = 0
+        self.arrive_after = arrive_after
+        self.left = []
+
+    def operation(self, run, *args):
+        if self.snapshot is None:
+            self.snapshot = dict(self.pending)
+        result = run(*args)
+        self.operations += 1
+        if self.operations == self.arrive_after:
+            if self.holding:
+                self.pending[100] = self.clock()
+                self.left.append(100)
+        return result
+
+    def lock_queue(self):
+        return self.operation(super().lock_queue)
+
+    def fetch(self, size):
+        ids = sorted(i for i in self.snapshot if i in self.pending)[:size]
+        return self.operation(lambda: [(i, self.clock() - self.pending[i]) for i in ids])
+
+    def process(self, ids):
+        return self.operation(super().process, ids)
+
+    def waiting(self):
+        return self.operation(lambda: bool(self.snapshot))
+
+    def commit(self):
+        self.operation(super().commit)
+        self.snapshot = None
+
+    def rollback(self):
+        self.operation(super().rollback)
+        self.snapshot = None
+
+
 @tagged("post_install", "-at_install", "ecom_crm")
 class TestQueuePass(BaseCase):
     def setUp(self):
@@ -118,6 +164,26 @@ class TestQueuePass(BaseCase):
         self.assertEqual(queue.pending, {})
         self.assertNotIn("waiting, queue held", queue.log)
         self.assertEqual(queue.log[-2:], ["commit", "waiting"])
+
+    def test_no_request_left_to_nobody_whenever_it_arrives(self):
+        """Whatever instant of a pass a request is committed at, it is processed: by the pass when its
+        worker found the queue held by it, else by that worker. A look under the lock has the snapshot
+        of when the lock was taken: only a look after the release sees a request committed later."""
+        for after in range(1, 16):
+            queue = SnapshotQueue(self.clock, {1: 0.0}, arrive_after=after)
+            processed = self.run_pass(queue, wait=False)
+            self.assertEqual(processed, 1 + len(queue.left), f"a request committed after operation {after}")
+            self.assertEqual(queue.pending, {}, f"a request committed after operation {after}")
+        self.assertGreater(queue.operations, 6, "the pass's every operation was tried")
+
+    def test_a_request_none_of_its_looks_can_fetch_ends_the_pass(self):
+        """A request seen waiting that the pass cannot fetch (its row locked by a transaction outside
+        the queue) is looked for again a little later each time, MAX_LOOKS times: then the cron's."""
+        queue = FakeQueue(self.clock)
+        queue.waiting = lambda: True
+        self.assertEqual(self.run_pass(queue, wait=False), 0)
+        self.assertEqual(queue.lock_tries, MAX_LOOKS + 1)
+        self.assertEqual(self.clock.slept, [0.05 * n for n in range(1, MAX_LOOKS)])
 
     def test_a_request_another_processor_holds_is_left_to_it(self):
         """The look after the release counts a request another processor has in hand: the pass then
@@ -159,8 +225,7 @@ class TestQueuePass(BaseCase):
         nobody (the tail of a burst would wait a minute for the cron)."""
         queue = FakeQueue(self.clock, {1: self.clock.now}, held=[False, True, True])
         self.assertEqual(self.run_pass(queue, batch=100, wait=False, gather=0.5), 1)
-        self.assertEqual(queue.lock_tries, 5, "taken at the fourth try, then a look for more in the same "
-                                              "transaction")
+        self.assertEqual(queue.lock_tries, 5, "taken at the fourth try, then once more after its batch")
 
     def test_an_http_worker_leaves_a_held_queue_the_cron_waits(self):
         queue = FakeQueue(self.clock, {1: 0.0}, held=[True])
@@ -195,8 +260,13 @@ class TestQueuePass(BaseCase):
         self.assertEqual(queue.woken, 1, "the cron is woken for the rest")
 
     def test_the_cron_yields_to_the_http_workers_while_requests_arrive(self):
-        queue = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0), traffic=True)
-        self.assertEqual(self.run_pass(queue, batch=2, yield_to_traffic=True), 2)
+        """While requests arrive the cron hands the queue over after a batch: an HTTP worker that takes
+        it goes on; when none does (those requests were the last), the cron finishes the queue."""
+        taken = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0), traffic=True, held=[False, False, True])
+        self.assertEqual(self.run_pass(taken, batch=2, yield_to_traffic=True), 2)
+        left = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0), traffic=True)
+        self.assertEqual(self.run_pass(left, batch=2, yield_to_traffic=True), 10)
+        self.assertIn(HAND_OVER_SECONDS, self.clock.slept)
 
     def test_conflicts_are_retried_then_raised(self):
         queue = FakeQueue(self.clock, {1: 0.0})
@@ -207,6 +277,7 @@ class TestQueuePass(BaseCase):
         stubborn.fail = [Conflict("40001")] * (MAX_CONFLICTS + 1)
         with self.assertRaises(Conflict):
             self.run_pass(stubborn)
+        self.assertEqual((stubborn.woken, stubborn.pending), (1, {1: 0.0}), "left to the cron, woken")
         in_a_test = FakeQueue(self.clock, {1: 0.0})
         in_a_test.fail = [Conflict("40001")]
         with self.assertRaises(Conflict):

@@ -15,6 +15,10 @@ _logger = logging.getLogger(__name__)
 
 # a batch that keeps conflicting with concurrent changes is left pending for a later pass
 MAX_CONFLICTS = 5
+# a pass that saw a request waiting after letting the queue go, and then fetched none, looks again
+# (a little later each time) up to this many times in a row: a request none of its looks can fetch
+# is locked by a transaction outside the queue, and looking on would spin
+MAX_LOOKS = 5
 # a pass out of its time while requests keep arriving lets the queue go for this long, for the worker
 # of a later answer to take it (see QueuePass.hand_over)
 HAND_OVER_SECONDS = 0.1
@@ -84,8 +88,9 @@ class QueuePass:
     - out of time while requests keep arriving, a pass that does not wait hands the queue over to a
       later answer's worker (:meth:`hand_over`), and when they stopped arriving, or nobody took it,
       finishes the queue (up to three times its time) since nobody else would;
-    - ``yield_to_traffic``: the cron, whose worker runs at a lower CPU priority, leaves the queue to
-      the HTTP workers while requests arrive: holding it starved would stall them;
+    - ``yield_to_traffic``: the cron, whose worker runs at a lower CPU priority, hands the queue
+      over to the HTTP workers while requests arrive (:meth:`hand_over`): holding it starved would
+      stall them;
     - ``gather``: a batch of fewer than half ``batch`` requests whose oldest arrived less than
       ``gather`` seconds ago waits for more (:meth:`gather_more`);
     - ``auto_commit=False`` (tests): one transaction, errors propagate;
@@ -113,6 +118,7 @@ class QueuePass:
         handed_over = False  # out of time while requests arrive, the queue was offered to the others
         gathered = False  # this worker waited for a batch: the others left it to us, we must take it
         conflicts = 0
+        looks = 0  # looks after a release that saw a request waiting and then fetched none, in a row
         while True:
             elapsed = self.clock() - started
             if elapsed >= self.budget and self.auto_commit:
@@ -135,9 +141,15 @@ class QueuePass:
                 ops.rollback()
                 self.sleep(0.2)
                 continue
-            if self.yield_to_traffic and processed and ops.traffic_ongoing():
-                break
-            rows = ops.fetch(self.batch)
+            if self.yield_to_traffic and processed and self.auto_commit and ops.traffic_ongoing() \
+                    and self.hand_over():
+                break  # an HTTP worker took the queue; nobody did (the traffic ended): we go on
+            try:
+                rows = ops.fetch(self.batch)
+            except self.retryable as error:
+                # a request changed between this transaction's snapshot and its lock
+                conflicts = self.conflicted(error, conflicts)
+                continue
             ids = [row[0] for row in rows]
             if ids and self.gather and len(ids) < self.batch // 2 and rows[0][1] < self.gather:
                 if self.gather_more(self.gather - float(rows[0][1])):
@@ -154,28 +166,45 @@ class QueuePass:
                 # snapshot (taken with the lock: Odoo's transactions are REPEATABLE READ), so a look
                 # under the lock cannot promise to see it; a look begun after the release does.
                 ops.commit()
-                if not ops.waiting():
+                if looks >= MAX_LOOKS or not ops.waiting():
+                    # (a request seen waiting that no look can fetch is locked by a transaction outside
+                    # the queue: the cron takes it later)
                     break
                 ops.commit()  # the queue is taken again in a transaction of its own
+                if looks:
+                    self.sleep(0.05 * looks)
+                looks += 1
                 continue
             gathered = False
+            looks = 0
             try:
                 ops.process(ids)
             except self.retryable as error:
-                if not self.auto_commit or conflicts >= MAX_CONFLICTS:
-                    raise
                 # a concurrent change: the whole batch again in a new transaction, as Odoo retries requests
-                conflicts += 1
-                _logger.info("intake batch conflicted with a concurrent change (%s), retrying",
-                             getattr(error, "pgcode", error))
-                ops.rollback()
-                self.sleep(random.uniform(0.05, 0.2) * conflicts)
+                conflicts = self.conflicted(error, conflicts)
                 continue
             conflicts = 0
             processed += len(ids)
             if self.auto_commit:
                 ops.commit()
         return processed
+
+    def conflicted(self, error, conflicts):
+        """After a concurrent change (``error``), the transaction rolled back for a new try: how many
+        conflicts in a row now. Past MAX_CONFLICTS the error is raised, the cron woken for the
+        requests left (nobody else may be about to look); in a test (no ``auto_commit``) at once."""
+        if not self.auto_commit:
+            raise error
+        self.ops.rollback()
+        if conflicts >= MAX_CONFLICTS:
+            self.ops.wake_processor()
+            self.ops.commit()
+            raise error
+        _logger.info("intake batch conflicted with a concurrent change (%s), retrying",
+                     getattr(error, "pgcode", error))
+        conflicts += 1
+        self.sleep(random.uniform(0.05, 0.2) * conflicts)
+        return conflicts
 
     def hand_over(self):
         """Let the queue go to the workers answering requests, and whether one of them took it.
