@@ -38,7 +38,6 @@ from ..tools.bulk import bulk_create, m2m_ids
 from ..tools.matching import shared_codes
 from ..tools.savepoint import savepoint
 from ..tools.weights import weight_takers
-from .ecom_1c_importer import BATCH
 
 ANALYZE_AFTER = 5000  # products created in one step
 IMAGE_LIMIT = 20 * 1024 * 1024
@@ -113,14 +112,14 @@ class Ecom1cImportCatalog(models.AbstractModel):
                     catalog["codes"] = self._file_shared_codes(source, read_product_codes)
             return catalog["codes"]
 
-        def apply(chunk):
+        def apply(chunk, last):
             # 1C's «Категории» are made categories for the products in no group that name them only
             # (1C:УТ 11's, kinds of items beside the products' groups, are no categories of the shop)
             needed = {p["group_ids"][0] for p in chunk if len(p["group_ids"]) == 1} & set(categories)
             if needed:
                 self._import_groups([categories.pop(category_id) for category_id in sorted(needed)], counts)
             # a file of one batch is that batch: what it names twice, the batch knows
-            alone = counts["position"] == 0 and len(chunk) < BATCH
+            alone = counts["position"] == 0 and last
             self._import_products(chunk, catalog["id"], counts, None if alone else file_codes,
                                   lists_characteristics=catalog.get("lists_characteristics", False))
             self._mark_named(chunk, listed=is_full(catalog["only_changes"]))
@@ -132,7 +131,9 @@ class Ecom1cImportCatalog(models.AbstractModel):
             if files_dir:
                 self._import_images(chunk, files_dir, counts)
 
-        self._apply_in_steps(products(), counts, apply, deadline)
+        # a 1C product's characteristics, which a catalog up to 2.04 lists as products «product#characteristic», in
+        # one batch: whether they bind one store product of variants is decided on all of them
+        self._apply_in_steps(products(), counts, apply, deadline, key=lambda product: split_id(product["id"] or "")[0])
         if counts["created"] >= ANALYZE_AFTER:
             # the planner's statistics still describe the catalog before this step: the offers'
             # set-based updates would be planned for a table a fraction of its size

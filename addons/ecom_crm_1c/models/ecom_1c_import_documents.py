@@ -103,7 +103,7 @@ class Ecom1cImportDocuments(models.AbstractModel):
                 changed = True
             counts["updated"] += int(bool(changed))
 
-        def apply(chunk):
+        def apply(chunk, _last):
             orders = self._match_orders(chunk)
             for document in chunk:
                 try:

@@ -4,13 +4,11 @@ from odoo import _, api, models
 from odoo.tools import SQL, float_compare, float_round
 
 from ..commerceml import read_catalog_id, read_offer_codes, read_offer_ids, read_offers, sniff
-from ..commerceml.characteristics import split_id
 from ..commerceml.currencies import ambiguous_codes, currency_code, currency_key, odoo_numbers, same_currency
 from ..commerceml.mapper import price_tiers, sales_price_type, unit_price
 from ..commerceml.protocol import parse_version
 from ..tools.binder import bound
 from .ecom_1c_import_catalog import EMPTY_REF, is_full
-from .ecom_1c_importer import BATCH
 
 
 def split_by_packages(source):
@@ -68,13 +66,13 @@ class Ecom1cImportOffers(models.AbstractModel):
                     package["codes"] = self._file_shared_codes(source, read_offer_codes)
             return package["codes"]
 
-        def apply(chunk):
+        def apply(chunk, last):
             if price_types:
                 self._import_price_types(price_types, counts)
             if properties:
                 self._property_attributes(properties, catalog_id=package["catalog_id"])
             # a file of one batch is that batch: what it names twice, the batch knows
-            alone = counts["position"] == 0 and len(chunk) < BATCH
+            alone = counts["position"] == 0 and last
             variants = self._offer_variants(chunk, counts, None if alone else file_codes)
             # named now: 1C's deactivate keeps them; by a whole list, their products' others go
             self._mark_characteristics([o["id"] for o in chunk if o["characteristic_id"] and not o["deleted"]],
@@ -93,7 +91,7 @@ class Ecom1cImportOffers(models.AbstractModel):
 
         # a 1C product's characteristics in one batch: whether the store's product replaces the duplicate
         # the exchange made is decided on all of them
-        self._apply_in_steps(offers(), counts, apply, deadline, key=lambda offer: split_id(offer["id"])[0])
+        self._apply_in_steps(offers(), counts, apply, deadline, key=lambda offer: offer["product_id"])
         if counts["done"] and price_types:
             self._import_price_types(price_types, counts)
         if counts["done"] and properties:  # a file of the properties alone (3.1 sends them so)

@@ -82,11 +82,11 @@ def product_references(cr, registry):
 
 
 def batched(iterable, size, key=None, most=None):
-    """Lists of ``size`` items of ``iterable`` (the last one shorter). With ``key``, a list goes on past
-    ``size`` while the next items have its last item's key, up to ``most`` items (``4 × size`` by default):
-    the offers of one 1C product, listed one after another as 1C writes them, fall in one batch, which
-    decides what the product is (:meth:`Ecom1cImporter._replace_duplicates`) and says its refusals once.
-    A list is never shorter than ``size`` but the last, so a short list is the last."""
+    """``(list, last)`` of ``size`` items of ``iterable`` at a time (the last list shorter), ``last`` telling the
+    last list (one item is read ahead to know it). With ``key``, a list goes on past ``size`` while the next
+    items have its last item's key, up to ``most`` items (``4 × size`` by default): the offers of one 1C product,
+    listed one after another as 1C writes them, fall in one batch, which decides what the product is
+    (:meth:`Ecom1cImporter._replace_duplicates`) and says its refusals once."""
     iterator = iter(iterable)
     most = most or 4 * size
     carried = []
@@ -99,7 +99,9 @@ def batched(iterable, size, key=None, most=None):
                     carried = [item]
                     break
                 chunk.append(item)
-        yield chunk
+        if not carried and len(chunk) >= size:
+            carried = list(islice(iterator, 1))
+        yield chunk, not carried
 
 
 class Ecom1cImporter(models.AbstractModel):
@@ -539,20 +541,21 @@ class Ecom1cImporter(models.AbstractModel):
                           product=refusal.product, by=by, reason=reasons[refusal.reason]())
 
     def _apply_in_steps(self, items, counts, apply, deadline, key=None):
-        """Apply ``items`` in batches, skipping the ``counts["position"]`` first (a previous step
-        applied them), until they run out or ``deadline`` (``time.monotonic()``) passes; a later call
-        with the returned position goes on from there. Every batch is idempotent, so a step that
-        dies and is rolled back is simply done again. ``key``: items of one key one after another stay
-        in one batch (:func:`batched`), and a step ends between two keys."""
-        for chunk in batched(islice(items, counts["position"], None), BATCH, key=key):
-            apply(chunk)
+        """Apply ``items`` in batches (``apply(batch, last)``, ``last`` telling the file's last batch),
+        skipping the ``counts["position"]`` first (a previous step applied them), until they run out or
+        ``deadline`` (``time.monotonic()``) passes; a later call with the returned position goes on from
+        there. Every batch is idempotent, so a step that dies and is rolled back is simply done again.
+        ``key``: items of one key one after another stay in one batch (:func:`batched`), and a step ends
+        between two keys."""
+        for chunk, last in batched(islice(items, counts["position"], None), BATCH, key=key):
+            apply(chunk, last)
             counts["position"] += len(chunk)
             # written: what the ORM cached of this batch is not needed again, and memory stays flat
             # however many batches a step holds
             self.env.flush_all()
             self.env.invalidate_all()
-            if len(chunk) < BATCH:
-                break  # the last, short batch: done without another call
+            if last:
+                break  # done without another call
             if deadline is not None and time.monotonic() >= deadline:
                 return counts
         counts["done"] = True

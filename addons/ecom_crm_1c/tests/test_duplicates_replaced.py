@@ -16,7 +16,6 @@ from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models import ecom_1c_import_offers as offers_module
 from ..models import ecom_1c_importer as importer_module
 from ..models.ecom_1c_importer import product_references
 from .common import ImporterCase, big_catalog, path
@@ -205,7 +204,6 @@ class TestDuplicatesReplaced(ImporterCase):
         that batch: the swap is decided on all of them. Split, the first two (which bind the store's sizes) made
         the swap, and the third (matching none) was then left out, unpriced and unstocked."""
         self.patch(importer_module, "BATCH", 2)
-        self.patch(offers_module, "BATCH", 2)
         self.importer._import_catalog(catalog_207())
         duplicate = self.duplicate()
         counts = self.importer._import_offers(offers_207(*SIZES[:2], ("xl", "TS-XL", "XL", 1400, 1),

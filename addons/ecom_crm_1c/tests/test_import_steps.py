@@ -158,17 +158,26 @@ class TestBatches(BaseCase):
     """The batches items are applied in (:func:`..models.ecom_1c_importer.batched`), without a database."""
 
     def test_a_key_s_items_stay_in_one_batch(self):
-        batched = ecom_1c_importer.batched
         offers = ["a#1", "a#2", "a#3", "b#1", "c#1", "c#2", "d#1"]
+
+        def batches(items, size, **options):
+            return list(ecom_1c_importer.batched(items, size, **options))
 
         def product(offer):
             return offer.split("#")[0]
 
-        self.assertEqual(list(batched(offers, 2)), [["a#1", "a#2"], ["a#3", "b#1"], ["c#1", "c#2"], ["d#1"]])
-        self.assertEqual(list(batched(offers, 2, key=product)),
-                         [["a#1", "a#2", "a#3"], ["b#1", "c#1", "c#2"], ["d#1"]],
-                         "a batch goes on to its last key's end, never shorter than its size but the last")
-        self.assertEqual(list(batched(["a#1"] * 7, 2, key=product, most=3)),
-                         [["a#1"] * 3, ["a#1"] * 3, ["a#1"]], "up to ``most`` items")
-        self.assertEqual(list(batched([], 2, key=product)), [])
-        self.assertEqual(sum(map(len, batched(offers, 3, key=product))), len(offers), "every item once")
+        self.assertEqual(batches(offers, 2), [(["a#1", "a#2"], False), (["a#3", "b#1"], False),
+                                              (["c#1", "c#2"], False), (["d#1"], True)])
+        self.assertEqual(batches(offers, 2, key=product),
+                         [(["a#1", "a#2", "a#3"], False), (["b#1", "c#1", "c#2"], False), (["d#1"], True)],
+                         "a batch goes on to its last key's end")
+        self.assertEqual(batches(["a#1"] * 7, 2, key=product, most=3),
+                         [(["a#1"] * 3, False), (["a#1"] * 3, False), (["a#1"], True)], "up to ``most`` items")
+        self.assertEqual(batches(offers[:3], 2, key=product), [(offers[:3], True)],
+                         "a batch that goes on to the end is the last")
+        self.assertEqual(batches(offers[:4], 2), [(offers[:2], False), (offers[2:4], True)],
+                         "a full batch that ends the items is the last")
+        self.assertEqual(batches([], 2, key=product), [])
+        for size in (1, 2, 3, 10):
+            self.assertEqual([o for chunk, _last in batches(offers, size, key=product) for o in chunk], offers,
+                             "every item once, in order")

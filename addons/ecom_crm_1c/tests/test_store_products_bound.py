@@ -328,7 +328,6 @@ class TestStoreProductsBound(ImporterCase):
         yet when the first binds), as two 1C products of one batch."""
         cup = self.store_product("Чашка", article="CH-1")
         self.patch(importer_module, "BATCH", 2)
-        self.patch(catalog_module, "BATCH", 2)
         with tempfile.TemporaryDirectory() as folder:
             name = os.path.join(folder, "import.xml")
             with open(name, "wb") as f:
@@ -351,7 +350,6 @@ class TestStoreProductsBound(ImporterCase):
         small.default_code, medium.default_code = "TS-S", "TS-M"
         self.env["ecom.1c.price.type"].create({"name": "Розничная", "ecom_1c_id": "retail", "target": "list_price"})
         self.patch(importer_module, "BATCH", 2)
-        self.patch(offers_module, "BATCH", 2)
         reads = []
 
         def read_codes(source):
@@ -390,7 +388,6 @@ class TestStoreProductsBound(ImporterCase):
         cup = self.store_product("Чашка", article="CH-1")
         self.store_product("Блюдце", article="B-1")
         self.patch(importer_module, "BATCH", 2)
-        self.patch(catalog_module, "BATCH", 2)
         reads = []
 
         def read_codes(source):
