@@ -11,7 +11,8 @@ from .test_reports_channels import ReportCase
 @tagged("post_install", "-at_install", "ecom_crm", "ecom_reports")
 class TestCohortMaturity(ReportCase):
     def test_young_repeat_buyers_wait_for_their_window(self):
-        now = datetime.now().replace(microsecond=0)
+        # noon (UTC): the orders' days are the same in the store's time zone (Moscow), whose month the cohort is
+        now = datetime.now().replace(hour=12, minute=0, second=0, microsecond=0)
         young, old, old_once = (self.Partner.create({"name": name}) for name in ("Юная", "Давняя", "Разовая"))
         self._order(young, 1000, now - timedelta(days=30))
         self._order(young, 1000, now - timedelta(days=20))  # again within 3 months, but 3 months have not passed

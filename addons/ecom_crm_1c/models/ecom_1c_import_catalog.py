@@ -225,6 +225,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
             SELECT id FROM product_template
              WHERE ecom_1c_catalog_id = ANY(%s) AND active AND ecom_1c_id IS NOT NULL
                AND (ecom_1c_seen_at IS NULL OR ecom_1c_seen_at < %s)
+             ORDER BY id
         """, list(catalog_ids), since))
         templates = self.env["product.template"].browse(row[0] for row in self.env.cr.fetchall())
         templates.action_archive()
@@ -235,6 +236,7 @@ class Ecom1cImportCatalog(models.AbstractModel):
                AND (pp.ecom_1c_seen_at IS NULL OR pp.ecom_1c_seen_at < %s)
                AND EXISTS (SELECT FROM product_product named
                             WHERE named.product_tmpl_id = pt.id AND named.ecom_1c_listed_at >= %s)
+             ORDER BY pp.id
         """, sorted(set(catalog_ids) | set(offered_ids)), since, since))
         variants = self.env["product.product"].browse(row[0] for row in self.env.cr.fetchall())
         variants.action_archive()

@@ -63,9 +63,10 @@ class TestWhatTheArchivingLogs(TransactionCase):
         super().setUp()
         self.env = self.env(context=dict(self.env.context, lang="en_US"))  # the log's words, as written
         self.session = self.env["ecom.1c.session"]._open()[0]
+        # before the exchange, which starts at its creation's second: the clock may tick in between
+        self.since = fields.Datetime.now().replace(microsecond=0)
         self.exchange = self.env["ecom.1c.exchange"].create({"exchange_type": "catalog",
                                                             "session_id": self.session.id})
-        self.since = fields.Datetime.now().replace(microsecond=0)
         self.env["ecom.1c.exchange"].search([("id", "!=", self.exchange.id), ("date_start", ">=", self.since)]).unlink()
         for name, kind in (("import.xml", "catalog"), ("offers.xml", "offers")):
             self.env["ecom.1c.exchange.file"].create({

@@ -502,6 +502,7 @@ class EcomScoringHistory(models.AbstractModel):
               LEFT JOIN sale_order so ON o.outcome = %(refused)s AND so.id = o.order_id
              WHERE o.company_id = %(company)s AND o.offer_kind IS NOT NULL
                AND o.outcome IN ('accepted', 'ordered', 'declined', %(refused)s, %(cancelled)s) %(until)s
+             ORDER BY o.id
         """, company=company.id, refused=ORDERED_REFUSED, cancelled=ORDERED_CANCELLED, refused_by=refused_by,
            until=until))
         rows = self.env.cr.fetchall()
