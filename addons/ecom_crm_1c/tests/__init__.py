@@ -39,3 +39,4 @@ from . import test_matching
 from . import test_store_products_bound
 from . import test_duplicates_replaced
 from . import test_weights
+from . import test_batch_sizes
