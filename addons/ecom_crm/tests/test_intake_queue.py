@@ -96,8 +96,8 @@ class SnapshotQueue(FakeQueue):
     a request is committed and its worker tries the queue: held by the pass, it leaves the request to
     it (``left``); free, it takes the queue and the request itself."""
 
-    def __init__(self, clock, arrivals=(), arrive_after=0):
-        super().__init__(clock, arrivals)
+    def __init__(self, clock, arrivals=(), arrive_after=0, **options):
+        super().__init__(clock, arrivals, **options)
         self.snapshot = None
         self.operations = 0
         self.arrive_after = arrive_after
@@ -168,13 +168,24 @@ class TestQueuePass(BaseCase):
     def test_no_request_left_to_nobody_whenever_it_arrives(self):
         """Whatever instant of a pass a request is committed at, it is processed: by the pass when its
         worker found the queue held by it, else by that worker. A look under the lock has the snapshot
-        of when the lock was taken: only a look after the release sees a request committed later."""
-        for after in range(1, 16):
-            queue = SnapshotQueue(self.clock, {1: 0.0}, arrive_after=after)
-            processed = self.run_pass(queue, wait=False)
-            self.assertEqual(processed, 1 + len(queue.left), f"a request committed after operation {after}")
-            self.assertEqual(queue.pending, {}, f"a request committed after operation {after}")
-        self.assertGreater(queue.operations, 6, "the pass's every operation was tried")
+        of when the lock was taken: only a look after the release sees a request committed later. So
+        for an HTTP worker's pass and for the cron's, which hands the queue over while requests arrive
+        (as a pass out of its time does)."""
+        passes = {
+            "after an answer": ({}, {"wait": False}),
+            "the cron while requests arrive": ({"traffic": True}, {"yield_to_traffic": True, "batch": 1}),
+        }
+        for name, (queue_options, options) in passes.items():
+            left = 0
+            for after in range(1, 40):
+                queue = SnapshotQueue(self.clock, {1: 0.0, 2: 0.0}, arrive_after=after, **queue_options)
+                processed = self.run_pass(queue, **options)
+                if queue.operations < after:
+                    break  # past the pass's last operation
+                self.assertEqual(queue.pending, {}, f"{name}: a request committed after operation {after}")
+                self.assertEqual(processed, 2 + len(queue.left), f"{name}: after operation {after}")
+                left += len(queue.left)
+            self.assertGreater(left, 2, f"{name}: requests were left to the pass at several instants")
 
     def test_a_request_none_of_its_looks_can_fetch_ends_the_pass(self):
         """A request seen waiting that the pass cannot fetch (its row locked by a transaction outside
@@ -184,6 +195,7 @@ class TestQueuePass(BaseCase):
         self.assertEqual(self.run_pass(queue, wait=False), 0)
         self.assertEqual(queue.lock_tries, MAX_LOOKS + 1)
         self.assertEqual(self.clock.slept, [0.05 * n for n in range(1, MAX_LOOKS)])
+        self.assertEqual(queue.woken, 1, "the cron woken: a request committed during the last look is its too")
 
     def test_a_request_another_processor_holds_is_left_to_it(self):
         """The look after the release counts a request another processor has in hand: the pass then

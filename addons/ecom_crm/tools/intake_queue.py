@@ -166,9 +166,12 @@ class QueuePass:
                 # snapshot (taken with the lock: Odoo's transactions are REPEATABLE READ), so a look
                 # under the lock cannot promise to see it; a look begun after the release does.
                 ops.commit()
-                if looks >= MAX_LOOKS or not ops.waiting():
-                    # (a request seen waiting that no look can fetch is locked by a transaction outside
-                    # the queue: the cron takes it later)
+                if looks >= MAX_LOOKS:
+                    # a request seen waiting that no look can fetch is locked by a transaction outside
+                    # the queue: the cron takes it later, and one committed during our last look with it
+                    ops.wake_processor()
+                    break
+                if not ops.waiting():
                     break
                 ops.commit()  # the queue is taken again in a transaction of its own
                 if looks:
