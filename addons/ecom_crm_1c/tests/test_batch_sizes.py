@@ -36,16 +36,18 @@ class TestBatchSizes(ImporterCase):
         cls.env.company.ecom_1c_match_by = "article_barcode"
 
     def state(self):
-        """What the files made: each 1C product (archived ones too), its name, price and variants with their
-        1C ids, codes, prices, stock and whether on sale."""
+        """What the files made: each 1C product (archived ones too), its name, price, category and variants with
+        their 1C ids, codes, prices, stock, attribute values and whether on sale."""
         self.env.flush_all()
         self.env.invalidate_all()
         templates = self.Template.search([("ecom_1c_id", "!=", False)])
         return sorted(
-            (template.ecom_1c_id or "", template.name, template.active, template.list_price, tuple(sorted(
-                (variant.ecom_1c_id or "", variant.default_code or "", variant.barcode or "", variant.active,
-                 variant.ecom_1c_qty, variant.lst_price)
-                for variant in template.with_context(active_test=False).product_variant_ids)))
+            (template.ecom_1c_id or "", template.name, template.active, template.list_price, template.categ_id.name,
+             tuple(sorted(
+                 (variant.ecom_1c_id or "", variant.default_code or "", variant.barcode or "", variant.active,
+                  variant.ecom_1c_qty, variant.lst_price,
+                  tuple(sorted(variant.product_template_attribute_value_ids.mapped("display_name"))))
+                 for variant in template.with_context(active_test=False).product_variant_ids)))
             for template in templates)
 
     def imported(self, batch, catalog, offers, store=None):
@@ -94,7 +96,7 @@ class TestBatchSizes(ImporterCase):
         bound = self.imported(500, catalog, offers, store)
         replaced = [item for item in bound if item[0] == trousers]
         self.assertEqual(len(replaced), 1)
-        self.assertEqual(sorted(variant[2] for variant in replaced[0][4] if variant[0].startswith(f"{trousers}#")),
+        self.assertEqual(sorted(variant[2] for variant in replaced[0][5] if variant[0].startswith(f"{trousers}#")),
                          sorted(barcodes), "the store's five sizes are 1C's")
         for batch in (1, 2):
             self.assertEqual(self.imported(batch, catalog, offers, store), bound, f"batches of {batch}")
