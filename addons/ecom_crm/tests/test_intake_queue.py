@@ -276,9 +276,13 @@ class TestQueuePass(BaseCase):
         it goes on; when none does (those requests were the last), the cron finishes the queue."""
         taken = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0), traffic=True, held=[False, False, True])
         self.assertEqual(self.run_pass(taken, batch=2, yield_to_traffic=True), 2)
+        gathering = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0), traffic=True, gather_lock_free=False)
+        self.assertEqual(self.run_pass(gathering, batch=2, yield_to_traffic=True), 2,
+                         "a worker waiting for a batch to gather comes back for the queue: left to it")
+        self.clock.slept.clear()
         left = FakeQueue(self.clock, dict.fromkeys(range(10), 0.0), traffic=True)
         self.assertEqual(self.run_pass(left, batch=2, yield_to_traffic=True), 10)
-        self.assertIn(HAND_OVER_SECONDS, self.clock.slept)
+        self.assertEqual(self.clock.slept, [HAND_OVER_SECONDS] * 5, "handed over after each batch")
 
     def test_conflicts_are_retried_then_raised(self):
         queue = FakeQueue(self.clock, {1: 0.0})

@@ -212,12 +212,19 @@ class QueuePass:
     def hand_over(self):
         """Let the queue go to the workers answering requests, and whether one of them took it.
 
-        A worker answering within HAND_OVER_SECONDS takes it. If the requests answered meanwhile were
-        the last ones, nobody took it and we keep it (False): otherwise they would wait for the
+        A worker answering within HAND_OVER_SECONDS takes it; a worker waiting for a batch to gather
+        (:meth:`gather_more`) comes back for it, trying until it has it: we leave it the queue (True),
+        which this transaction's end lets go. If the requests answered meanwhile were the last ones,
+        nobody took it nor waits for it, and we keep it (False): otherwise they would wait for the
         cron's next minute."""
         self.ops.commit()
         self.sleep(HAND_OVER_SECONDS)
-        return not self.ops.lock_queue()
+        if not self.ops.lock_queue():
+            return True
+        if not self.ops.try_gather_lock():
+            return True
+        self.ops.release_gather_lock()
+        return False
 
     def gather_more(self, seconds):
         """Let requests gather for ``seconds`` (at most GATHER_SECONDS), the queue free meanwhile,
