@@ -202,7 +202,6 @@ class Ecom1cImporter(models.AbstractModel):
                                     FROM product_product sibling WHERE sibling.product_tmpl_id = pt.id) siblings
              WHERE pp.active AND pt.active AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
                AND (%(article)s = ANY(%(articles)s::text[]) OR %(barcode)s = ANY(%(barcodes)s::text[]))
-             ORDER BY pp.id
         """, lang=self.env.lang or "en_US", company=self.env.company.id, articles=articles, barcodes=barcodes,
             article=article_sql(SQL("pp.default_code"), normalizes_unicode(self.env.cr)),
             barcode=barcode_sql(SQL("pp.barcode"))))
